@@ -1,0 +1,3 @@
+module github.com/nuanxin/nuanxin
+
+go 1.26.8

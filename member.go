@@ -232,7 +232,7 @@ func (m *Member) Validate(isNew bool, today Date) error {
 	}
 	if m.Phone != "" {
 		if _, err := NormalizePhone(m.Phone); err != nil {
-			fe.Add("phone", "member.phone.invalid")
+			fe = append(fe, &Error{Code: EINVALID, Field: "phone", Key: keyOf(err), Args: argsOf(err)})
 		}
 	}
 	if !validEnum(m.Category, Categories) {
@@ -280,7 +280,7 @@ func keyOf(err error) string {
 	if e, ok := err.(*Error); ok {
 		return e.Key
 	}
-	return "member.id.invalid"
+	return "err.bad_request"
 }
 
 func argsOf(err error) []any {
@@ -349,7 +349,7 @@ func (r *Relative) Validate(today Date) error {
 	}
 	if r.Phone != "" {
 		if _, err := NormalizePhone(r.Phone); err != nil {
-			fe.Add("phone", "member.phone.invalid")
+			fe = append(fe, &Error{Code: EINVALID, Field: "phone", Key: keyOf(err), Args: argsOf(err)})
 		}
 	}
 	if utf8.RuneCountInString(r.School) > 100 {

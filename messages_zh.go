@@ -109,6 +109,8 @@ func init() {
 		"member.event.to_org":       "请选择转入的组织",
 		"member.event.same_org":     "转入组织与当前组织相同",
 		"member.reveal.reason":      "请填写查看完整身份证号码的事由",
+		"member.event.by_edit":      "修改人员类别时自动记录",
+		"member.id.changed":         "身份证号已更改",
 		"relative.relation.invalid": "请选择家属关系（配偶/子女/父母/配偶父母）",
 		"relative.id.self":          "家属的身份证号码不能与会员本人相同",
 

@@ -1,0 +1,243 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/nuanxin/nuanxin"
+	"github.com/nuanxin/nuanxin/pinyin"
+)
+
+// bulkMember is a record with everything derived that costs CPU (AES-GCM,
+// HMAC, pinyin), computed before the write transaction opens so the single
+// SQLite writer is held only for the inserts.
+type bulkMember struct {
+	rec  nuanxin.MemberRecord
+	sec  secretFields
+	py   string
+	keys []string
+	rel  []secretFields
+}
+
+// BulkCreateMembers inserts new members with their relatives and a 入会
+// event, all or nothing, with one audit entry for the batch. It is the path
+// of the demo generator and of large roster imports.
+func (db *DB) BulkCreateMembers(ctx context.Context, s *nuanxin.Scope, recs []nuanxin.MemberRecord) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	prep := make([]bulkMember, len(recs))
+	var wg sync.WaitGroup
+	workers := runtime.NumCPU()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(recs); i += workers {
+				r := recs[i]
+				b := &prep[i]
+				b.rec = r
+				b.sec = db.seal(r.Member.IDNumber)
+				b.py = pinyin.Sort(r.Member.Name)
+				b.keys = searchKeys(r.Member.Name)
+				for _, rel := range r.Relatives {
+					b.rel = append(b.rel, db.seal(rel.IDNumber))
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+
+	return db.withTx(ctx, s, func(tx *Tx) error {
+		orgs := map[int64]*nuanxin.Org{}
+		for _, b := range prep {
+			m := b.rec.Member
+			if m.IDNumber == "" {
+				return nuanxin.Invalid("id_number", "member.id.required")
+			}
+			if _, ok := orgs[m.OrgID]; !ok {
+				o, err := orgInScope(ctx, tx, s, nuanxin.PermMemberWrite, m.OrgID)
+				if err != nil {
+					return err
+				}
+				if o.Closed {
+					return nuanxin.Invalid("org_id", "member.org.closed")
+				}
+				orgs[m.OrgID] = o
+			}
+		}
+		ids, err := tx.reserveIDs(ctx, "members", len(prep))
+		if err != nil {
+			return err
+		}
+		now := ms(tx.now)
+		today := db.today()
+		var members, keys, rels, events [][]any
+		for i := range prep {
+			b := &prep[i]
+			m := b.rec.Member
+			m.ID = ids[i]
+			o := orgs[m.OrgID]
+			m.OrgPath, m.OrgName, m.Pinyin, m.IDMasked, m.Version = o.Path, o.Name, b.py, b.sec.masked, 1
+			if m.Status == "" {
+				m.Status = nuanxin.StatusMember
+			}
+			members = append(members, []any{m.ID, m.OrgID, m.OrgPath, m.Name, m.Pinyin, b.sec.enc, b.sec.hash, b.sec.masked, b.sec.tail,
+				nullStr(string(m.Sex)), m.BirthDate, birthMD(m.BirthDate), nullStr(m.Phone), m.Ethnicity, m.Political, m.Education,
+				m.Category, m.Department, m.Post, nullStr(m.EmployeeNo), m.HireDate, m.JoinDate, m.Status,
+				nullStr(m.CardNo), m.Notes, 1, now, now})
+			for _, k := range b.keys {
+				keys = append(keys, []any{k, m.OrgPath, m.ID})
+			}
+			for j, r := range b.rec.Relatives {
+				r.MemberID = m.ID
+				rs := b.rel[j]
+				rels = append(rels, []any{m.ID, r.Relation, r.Name, rs.enc, nullStr(rs.hash), rs.masked, nullStr(string(r.Sex)),
+					r.BirthDate, r.School, nullStr(r.Phone), r.Notes, now, now})
+			}
+			joined := m.JoinDate
+			if joined.IsZero() {
+				joined = today
+			}
+			events = append(events, []any{m.ID, nuanxin.EventJoin, joined, m.OrgID, now})
+		}
+		if err := tx.insertRows(ctx, "members", memberInsertCols, members); err != nil {
+			if isUnique(err, "id_hash") {
+				return nuanxin.Errorf(nuanxin.ECONFLICT, "member.id.elsewhere")
+			}
+			if isUnique(err, "card_no") {
+				return nuanxin.Invalid("card_no", "member.card.duplicate", "")
+			}
+			return err
+		}
+		if err := tx.insertRows(ctx, "member_keys", []string{"key", "org_path", "member_id"}, keys); err != nil {
+			return err
+		}
+		if err := tx.insertRows(ctx, "relatives", []string{"member_id", "relation", "name", "id_enc", "id_hash", "id_masked", "sex",
+			"birth_date", "school", "phone", "notes", "created_at", "updated_at"}, rels); err != nil {
+			return err
+		}
+		if err := tx.insertRows(ctx, "member_events", []string{"member_id", "kind", "date", "to_org_id", "created_at"}, events); err != nil {
+			return err
+		}
+		for _, r := range recs {
+			r.Member.IDNumber = ""
+		}
+		return tx.audit(ctx, "member.bulk_create", "member", 0, commonPath(orgs), nil,
+			map[string]any{"count": len(recs), "first_id": ids[0], "last_id": ids[len(ids)-1], "relatives": len(rels)})
+	})
+}
+
+var memberInsertCols = []string{"id", "org_id", "org_path", "name", "pinyin", "id_enc", "id_hash", "id_masked", "id_tail",
+	"sex", "birth_date", "birth_md", "phone", "ethnicity", "political", "education", "category", "department", "post", "employee_no",
+	"hire_date", "join_date", "status", "card_no", "notes", "version", "created_at", "updated_at"}
+
+// commonPath is the deepest path every org of a batch lies under.
+func commonPath(orgs map[int64]*nuanxin.Org) string {
+	var p string
+	first := true
+	for _, o := range orgs {
+		if first {
+			p, first = o.Path, false
+			continue
+		}
+		for !strings.HasPrefix(o.Path, p) {
+			p = nuanxin.ParentPath(p)
+		}
+	}
+	return p
+}
+
+// reserveIDs hands out n consecutive-or-not ids for table. On SQLite the
+// transaction holds the only write lock, so max(id)+1… is safe; on
+// PostgreSQL the identity sequence is asked for n values.
+func (tx *Tx) reserveIDs(ctx context.Context, table string, n int) ([]int64, error) {
+	ids := make([]int64, 0, n)
+	if tx.db.dialect == Postgres {
+		rows, err := tx.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		return ids, rows.Err()
+	}
+	var top int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+table).Scan(&top); err != nil {
+		return nil, err
+	}
+	for i := 1; i <= n; i++ {
+		ids = append(ids, top+int64(i))
+	}
+	return ids, nil
+}
+
+// insertRows writes rows with multi-row INSERT statements, the cheapest
+// portable bulk path on both databases (far fewer round trips and
+// statement executions than one INSERT per row).
+func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	per := max(1, 30000/len(cols)) // under SQLite's 32766 parameters
+	per = min(per, 500)
+	var full *sql.Stmt
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(start+per, len(rows))]
+		args := make([]any, 0, len(chunk)*len(cols))
+		for _, r := range chunk {
+			args = append(args, r...)
+		}
+		if len(chunk) == per {
+			if full == nil {
+				stmt, err := tx.PrepareContext(ctx, insertSQL(table, cols, per))
+				if err != nil {
+					return err
+				}
+				full = stmt
+				defer stmt.Close()
+			}
+			if _, err := full.ExecContext(ctx, args...); err != nil {
+				return fmt.Errorf("insert %s: %w", table, err)
+			}
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, insertSQL(table, cols, len(chunk)), args...); err != nil {
+			return fmt.Errorf("insert %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+func insertSQL(table string, cols []string, n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	p := 1
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for j := range cols {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(p))
+			p++
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}

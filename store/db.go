@@ -1,0 +1,238 @@
+// Package store implements the nuanxin services on database/sql for SQLite
+// (modernc.org/sqlite, the embedded default) and PostgreSQL (pgx v5). All SQL
+// of the application lives in this package, one file per aggregate.
+//
+// The SQL is the portable subset DESIGN.md names: $N placeholders, ON
+// CONFLICT, RETURNING, CTEs, TEXT + CHECK, BIGINT keys; no triggers, stored
+// procedures or advisory locks.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/database"
+	_ "modernc.org/sqlite" // registers "sqlite"
+
+	"github.com/nuanxin/nuanxin"
+	"github.com/nuanxin/nuanxin/secret"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DB is the store. It implements nuanxin.OrgService, MemberService,
+// UserService, AuditService and BulkMemberWriter.
+type DB struct {
+	dialect string
+	write   *sql.DB // SQLite: one connection, the single writer
+	read    *sql.DB // SQLite: a pool of read-only connections (WAL readers)
+	box     *secret.Box
+	dsn     string
+
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL server rather than a
+// SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to dsn: a postgres:// URL or a SQLite file path (created
+// with its directory if missing). box encrypts 身份证号.
+func Open(ctx context.Context, dsn string, box *secret.Box) (*DB, error) {
+	if box == nil {
+		return nil, errors.New("store: a secret.Box is required")
+	}
+	db := &DB{box: box, dsn: dsn, Now: time.Now}
+	if IsPostgres(dsn) {
+		pool, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		pool.SetMaxOpenConns(max(8, 4*runtime.NumCPU()))
+		pool.SetMaxIdleConns(max(8, 4*runtime.NumCPU()))
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		if err := pool.PingContext(ctx); err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("连接 PostgreSQL 失败: %w", err)
+		}
+		db.dialect, db.write, db.read = Postgres, pool, pool
+		return db, nil
+	}
+	if dir := filepath.Dir(dsn); dir != "." && dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, err
+		}
+	}
+	// _txlock=immediate takes the write lock at BEGIN, so a read-then-write
+	// transaction never fails half-way with SQLITE_BUSY.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)"
+	w, err := sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1) // one writer
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("打开数据库文件 %s 失败: %w", dsn, err)
+	}
+	r, err := sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	n := max(4, 2*runtime.NumCPU())
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxLifetime(0)
+	db.dialect, db.write, db.read = SQLite, w, r
+	return db, nil
+}
+
+// Dialect is SQLite or Postgres.
+func (db *DB) Dialect() string { return db.dialect }
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Migrate applies the embedded migrations of the dialect.
+func (db *DB) Migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations/"+db.dialect)
+	if err != nil {
+		return err
+	}
+	dialect := database.DialectSQLite3
+	if db.dialect == Postgres {
+		dialect = database.DialectPostgres
+	}
+	p, err := goose.NewProvider(dialect, db.write, sub)
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("数据库迁移失败: %w", err)
+	}
+	return nil
+}
+
+// Analyze refreshes planner statistics after a bulk load, so SQLite picks
+// the pinyin index for a subtree's first page.
+func (db *DB) Analyze(ctx context.Context) error {
+	_, err := db.write.ExecContext(ctx, "ANALYZE")
+	return err
+}
+
+// Tx is a write transaction with the caller attached, so the audit entry of
+// a change is written in the same transaction as the change.
+type Tx struct {
+	*sql.Tx
+	db    *DB
+	scope *nuanxin.Scope
+	now   time.Time
+}
+
+// withTx runs fn in a write transaction, committing when fn returns nil.
+func (db *DB) withTx(ctx context.Context, s *nuanxin.Scope, fn func(tx *Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	tx := &Tx{Tx: sqlTx, db: db, scope: s, now: db.Now()}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	return sqlTx.Commit()
+}
+
+// ms is the stored form of a timestamp.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).In(nuanxin.Shanghai)
+}
+
+// nullStr stores "" as NULL, for columns with a unique index where empty
+// means "not given".
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// prefixEnd is the upper bound of a prefix range: every string that starts
+// with p sorts at or below it, byte-wise (PostgreSQL columns that are
+// searched this way are COLLATE "C").
+func prefixEnd(p string) string { return p + "\U0010FFFF" }
+
+// scopeCond returns "(col >= $a AND col <= $b OR …)" for the paths on which
+// the scope holds perm, appending the arguments. No path gives "FALSE".
+func scopeCond(col string, paths []string, args *[]any) string {
+	if len(paths) == 0 {
+		return "FALSE"
+	}
+	var b strings.Builder
+	b.WriteByte('(')
+	for i, p := range paths {
+		if i > 0 {
+			b.WriteString(" OR ")
+		}
+		if p == "/" {
+			b.WriteString("TRUE")
+			continue
+		}
+		*args = append(*args, p, prefixEnd(p))
+		fmt.Fprintf(&b, "(%s >= $%d AND %s <= $%d)", col, len(*args)-1, col, len(*args))
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// isUnique reports whether err is a unique-constraint violation on either
+// database, optionally on a constraint or column containing name.
+func isUnique(err error, name string) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	ok := strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+	return ok && (name == "" || strings.Contains(msg, name))
+}

@@ -1,0 +1,120 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/nuanxin/nuanxin"
+)
+
+// countItem is one figure of the 工作台, linking to the list it counts.
+type countItem struct {
+	Label  string
+	Count  int
+	Capped bool
+	Href   string
+	Class  string
+}
+
+type homeData struct {
+	Members    *countItem
+	ByStatus   []countItem
+	ByCategory []countItem
+	Orgs       *countItem
+	Closed     int
+}
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	sc := scopeOf(r)
+	if !sc.CanAny(nuanxin.PermMemberRead) && !sc.CanAny(nuanxin.PermOrgRead) && sc.MemberID != 0 {
+		http.Redirect(w, r, "/me", http.StatusSeeOther)
+		return
+	}
+	ctx := r.Context()
+	d := &homeData{}
+	if sc.CanAny(nuanxin.PermMemberRead) {
+		count := func(f nuanxin.MemberFilter) (int, bool, error) {
+			f.Limit = 1
+			l, err := s.members.FindMembers(ctx, sc, f)
+			if err != nil {
+				return 0, false, err
+			}
+			return l.Total, l.TotalCapped, nil
+		}
+		n, capped, err := count(nuanxin.MemberFilter{Status: nuanxin.StatusMember})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Members = &countItem{Label: nuanxin.T("ui.home.members_in"), Count: n, Capped: capped, Href: "/members?status=member"}
+		for _, st := range nuanxin.MemberStatuses {
+			n, capped, err := count(nuanxin.MemberFilter{Status: st})
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			d.ByStatus = append(d.ByStatus, countItem{Label: st.Label(), Count: n, Capped: capped,
+				Href: "/members?" + url.Values{"status": {string(st)}}.Encode()})
+		}
+		for _, c := range nuanxin.Categories {
+			n, capped, err := count(nuanxin.MemberFilter{Status: nuanxin.StatusMember, Category: c})
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			d.ByCategory = append(d.ByCategory, countItem{Label: c.Label(), Count: n, Capped: capped,
+				Href: "/members?" + url.Values{"status": {"member"}, "category": {string(c)}}.Encode()})
+		}
+	}
+	if sc.CanAny(nuanxin.PermOrgRead) {
+		orgs, err := s.orgs.FindOrgs(ctx, sc, nuanxin.OrgFilter{IncludeClosed: true})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		open := 0
+		for _, o := range orgs {
+			if o.Closed {
+				d.Closed++
+			} else {
+				open++
+			}
+		}
+		d.Orgs = &countItem{Label: nuanxin.T("ui.home.orgs"), Count: open, Href: "/orgs"}
+	}
+	s.page(w, r, http.StatusOK, "home", nuanxin.T("ui.nav.home"), "home", d)
+}
+
+type meData struct {
+	Member    *nuanxin.Member
+	Relatives []*nuanxin.Relative
+	Events    []*nuanxin.MemberEvent
+}
+
+// handleMe is the self-service page of a 会员: their own record.
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
+	sc := scopeOf(r)
+	d := &meData{}
+	if sc.MemberID != 0 {
+		m, err := s.members.FindMemberByID(r.Context(), sc, sc.MemberID)
+		switch nuanxin.ErrorCode(err) {
+		case "":
+			d.Member = m
+			if rel, err := s.members.FindRelatives(r.Context(), sc, m.ID); err == nil {
+				d.Relatives = rel
+			} else {
+				s.logIfInternal(r, err)
+			}
+			if ev, err := s.members.FindMemberEvents(r.Context(), sc, m.ID); err == nil {
+				d.Events = ev
+			} else {
+				s.logIfInternal(r, err)
+			}
+		case nuanxin.ENOTFOUND, nuanxin.EFORBIDDEN:
+		default:
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.page(w, r, http.StatusOK, "me", nuanxin.T("ui.nav.me"), "me", d)
+}

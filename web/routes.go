@@ -1,0 +1,221 @@
+package web
+
+import (
+	"crypto/subtle"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/nuanxin/nuanxin"
+)
+
+// access says who may reach a route.
+type access int
+
+const (
+	accessPublic   access = iota // anyone: login, static assets
+	accessOptional               // anyone; the scope is loaded when there is a session (404 page)
+	accessPage                   // a logged-in browser; anonymous → 303 /login
+	accessAPI                    // Bearer token or session; anonymous → 401 JSON
+)
+
+// route is one entry of the route table. The table is the single source: New
+// registers it on the mux and the permission test walks it, so a route without
+// a test row fails the test.
+type route struct {
+	Method  string
+	Pattern string
+	Access  access
+	// Perm must be held somewhere in the caller's scope: without it a list
+	// answers 403 and a record 404 (it does not exist for this caller). With
+	// it, the store decides on the record itself (out of scope → 404).
+	Perm    nuanxin.Perm
+	handler http.HandlerFunc
+}
+
+func (rt route) onRecord() bool { return strings.Contains(rt.Pattern, "{id}") }
+
+func (s *Server) routes() []route {
+	return []route{
+		{"GET", "/static/{file...}", accessPublic, "", s.handleStatic},
+		{"GET", "/login", accessPublic, "", s.handleLoginForm},
+		{"POST", "/login", accessPublic, "", s.handleLogin},
+		{"POST", "/logout", accessPage, "", s.handleLogout},
+		{"GET", "/account/password", accessPage, "", s.handlePasswordForm},
+		{"POST", "/account/password", accessPage, "", s.handlePassword},
+
+		{"GET", "/{$}", accessPage, "", s.handleHome},
+		{"GET", "/me", accessPage, "", s.handleMe},
+
+		{"GET", "/members", accessPage, nuanxin.PermMemberRead, s.handleMembers},
+		{"GET", "/members/new", accessPage, nuanxin.PermMemberWrite, s.handleMemberNew},
+		{"POST", "/members", accessPage, nuanxin.PermMemberWrite, s.handleMemberCreate},
+		{"POST", "/members/receive", accessPage, nuanxin.PermMemberWrite, s.handleMemberReceive},
+		{"GET", "/members/{id}", accessPage, nuanxin.PermMemberRead, s.handleMember},
+		{"GET", "/members/{id}/edit", accessPage, nuanxin.PermMemberWrite, s.handleMemberEdit},
+		{"POST", "/members/{id}/edit", accessPage, nuanxin.PermMemberWrite, s.handleMemberUpdate},
+		{"POST", "/members/{id}/reveal", accessPage, nuanxin.PermRevealID, s.handleMemberReveal},
+		{"POST", "/members/{id}/events", accessPage, nuanxin.PermMemberWrite, s.handleMemberEvent},
+		{"GET", "/members/{id}/relatives/new", accessPage, nuanxin.PermMemberWrite, s.handleRelativeNew},
+		{"POST", "/members/{id}/relatives", accessPage, nuanxin.PermMemberWrite, s.handleRelativeCreate},
+		{"GET", "/members/{id}/relatives/{rid}/edit", accessPage, nuanxin.PermMemberWrite, s.handleRelativeEdit},
+		{"POST", "/members/{id}/relatives/{rid}/edit", accessPage, nuanxin.PermMemberWrite, s.handleRelativeUpdate},
+		{"POST", "/members/{id}/relatives/{rid}/delete", accessPage, nuanxin.PermMemberWrite, s.handleRelativeDelete},
+
+		{"GET", "/orgs", accessPage, nuanxin.PermOrgRead, s.handleOrgs},
+		{"POST", "/orgs", accessPage, nuanxin.PermOrgManage, s.handleOrgCreate},
+		{"GET", "/orgs/{id}", accessPage, nuanxin.PermOrgManage, s.handleOrg},
+		{"POST", "/orgs/{id}/edit", accessPage, nuanxin.PermOrgManage, s.handleOrgUpdate},
+		{"POST", "/orgs/{id}/move", accessPage, nuanxin.PermOrgManage, s.handleOrgMove},
+		{"POST", "/orgs/{id}/close", accessPage, nuanxin.PermOrgManage, s.handleOrgClose},
+		{"POST", "/orgs/{id}/reopen", accessPage, nuanxin.PermOrgManage, s.handleOrgReopen},
+		{"POST", "/orgs/{id}/delete", accessPage, nuanxin.PermOrgManage, s.handleOrgDelete},
+
+		{"GET", "/users", accessPage, nuanxin.PermUserManage, s.handleUsers},
+		{"GET", "/users/new", accessPage, nuanxin.PermUserManage, s.handleUserNew},
+		{"POST", "/users", accessPage, nuanxin.PermUserManage, s.handleUserCreate},
+		{"GET", "/users/{id}", accessPage, nuanxin.PermUserManage, s.handleUser},
+		{"POST", "/users/{id}/grants", accessPage, nuanxin.PermUserManage, s.handleUserGrant},
+		{"POST", "/users/{id}/grants/{gid}/revoke", accessPage, nuanxin.PermUserManage, s.handleUserRevoke},
+		{"POST", "/users/{id}/password", accessPage, nuanxin.PermUserManage, s.handleUserPassword},
+		{"POST", "/users/{id}/disable", accessPage, nuanxin.PermUserManage, s.handleUserDisable},
+		{"POST", "/users/{id}/enable", accessPage, nuanxin.PermUserManage, s.handleUserEnable},
+		{"POST", "/users/{id}/unlock", accessPage, nuanxin.PermUserManage, s.handleUserUnlock},
+		{"POST", "/users/{id}/tokens", accessPage, nuanxin.PermUserManage, s.handleUserToken},
+
+		{"GET", "/audit", accessPage, nuanxin.PermAuditRead, s.handleAudit},
+
+		{"GET", "/api/v1/orgs", accessAPI, nuanxin.PermOrgRead, s.apiOrgs},
+		{"POST", "/api/v1/orgs", accessAPI, nuanxin.PermOrgManage, s.apiOrgCreate},
+		{"GET", "/api/v1/orgs/{id}", accessAPI, nuanxin.PermOrgRead, s.apiOrg},
+		{"PATCH", "/api/v1/orgs/{id}", accessAPI, nuanxin.PermOrgManage, s.apiOrgUpdate},
+		{"GET", "/api/v1/members", accessAPI, nuanxin.PermMemberRead, s.apiMembers},
+		{"POST", "/api/v1/members", accessAPI, nuanxin.PermMemberWrite, s.apiMemberCreate},
+		{"GET", "/api/v1/members/{id}", accessAPI, nuanxin.PermMemberRead, s.apiMember},
+		{"PUT", "/api/v1/members/{id}", accessAPI, nuanxin.PermMemberWrite, s.apiMemberUpdate},
+		{"GET", "/api/v1/members/{id}/relatives", accessAPI, nuanxin.PermMemberRead, s.apiRelatives},
+	}
+}
+
+func unsafeMethod(m string) bool {
+	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
+}
+
+// wrap applies authentication, the CSRF token check and the coarse permission
+// check of the route table before the handler runs.
+func (s *Server) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rt.Access == accessPublic {
+			rt.handler(w, r)
+			return
+		}
+		if rt.Access == accessAPI {
+			s.serveAPI(rt, w, r)
+			return
+		}
+		scope, sess, key, err := s.sessionAuth(w, r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if scope == nil {
+			if rt.Access == accessOptional {
+				rt.handler(w, r)
+				return
+			}
+			s.toLogin(w, r)
+			return
+		}
+		r = withAuth(r, scope, sess, key)
+		if rt.Access == accessOptional {
+			rt.handler(w, r)
+			return
+		}
+		if unsafeMethod(r.Method) && !csrfOK(r, sess) {
+			s.renderError(w, r, http.StatusForbidden, nuanxin.T("ui.err.csrf"))
+			return
+		}
+		if err := permCheck(rt, scope); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		rt.handler(w, r)
+	})
+}
+
+// sessionAuth resolves the session cookie. A missing, expired or unknown
+// session is anonymous (and the stale cookie is cleared); only a failing
+// store is an error.
+func (s *Server) sessionAuth(w http.ResponseWriter, r *http.Request) (*nuanxin.Scope, *nuanxin.Session, string, error) {
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, nil, "", nil
+	}
+	sess, scope, err := s.users.SessionScope(r.Context(), c.Value)
+	if err != nil || scope == nil || sess == nil {
+		switch nuanxin.ErrorCode(err) {
+		case nuanxin.EINTERNAL:
+			if err != nil {
+				return nil, nil, "", err
+			}
+		}
+		s.clearSessionCookie(w)
+		return nil, nil, "", nil
+	}
+	return scope, sess, hashToken(c.Value), nil
+}
+
+// csrfOK checks the per-session token from the form field or the htmx header.
+func csrfOK(r *http.Request, sess *nuanxin.Session) bool {
+	if sess == nil || sess.CSRFToken == "" {
+		return false
+	}
+	tok := r.Header.Get("X-CSRF-Token")
+	if tok == "" {
+		tok = r.PostFormValue("csrf_token")
+	}
+	return tok != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(sess.CSRFToken)) == 1
+}
+
+// toLogin sends an anonymous browser to the login page, remembering where it
+// was going for GET requests.
+func (s *Server) toLogin(w http.ResponseWriter, r *http.Request) {
+	to := "/login"
+	if r.Method == http.MethodGet && r.URL.Path != "/" {
+		to += "?next=" + url.QueryEscape(r.URL.RequestURI())
+	}
+	redirect(w, r, to)
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	if strings.Contains(name, "..") {
+		s.handleNotFound(w, r)
+		return
+	}
+	if r.URL.Query().Get("v") != "" {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+	}
+	st, err := fs.Stat(s.static, name)
+	if err != nil || st.IsDir() {
+		http.NotFound(w, r)
+		return
+	}
+	http.ServeFileFS(w, r, s.static, name)
+}
+
+func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.apiFail(w, r, nuanxin.Errorf(nuanxin.ENOTFOUND, "ui.err.no_such_page"))
+		return
+	}
+	s.renderError(w, r, http.StatusNotFound, nuanxin.T("ui.err.no_such_page"))
+}

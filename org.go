@@ -101,6 +101,9 @@ type OrgFilter struct {
 	RootID        int64
 	IncludeClosed bool
 	Query         string // name contains
+	// WithCounts fills MemberCount. It scans the member table, so the
+	// layout's tree leaves it off and the org management page turns it on.
+	WithCounts bool
 }
 
 // OrgService is the org tree. Every method takes the caller's scope.
@@ -109,7 +112,7 @@ type OrgService interface {
 	// FindOrgByRef resolves an id or a code, as the CLI's ORG arguments are.
 	FindOrgByRef(ctx context.Context, s *Scope, ref string) (*Org, error)
 	// FindOrgs returns the orgs in scope in tree order (by path), with depth
-	// and direct member counts.
+	// and, when asked, direct member counts.
 	FindOrgs(ctx context.Context, s *Scope, f OrgFilter) ([]*Org, error)
 	CreateOrg(ctx context.Context, s *Scope, o *Org) error
 	UpdateOrg(ctx context.Context, s *Scope, id int64, u OrgUpdate) (*Org, error)

@@ -85,7 +85,7 @@ func Open(ctx context.Context, dsn string, box *secret.Box) (*DB, error) {
 	}
 	// _txlock=immediate takes the write lock at BEGIN, so a read-then-write
 	// transaction never fails half-way with SQLITE_BUSY.
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)"
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)"
 	w, err := sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, err

@@ -612,7 +612,7 @@ func (db *DB) FindMembers(ctx context.Context, s *nuanxin.Scope, f nuanxin.Membe
 	if kind == qKey {
 		// Walk the key index in order and stop at the page: ordering by the
 		// matched key is ordering by pinyin (or by name for 汉字 input).
-		from, order, pick = "member_keys k JOIN members m ON m.id = k.member_id", "k.key, k.member_id", "k.member_id"
+		from, order, pick = "member_keys k JOIN members m ON m.id = k.member_id", "k.key, k.org_path, k.member_id", "k.member_id"
 	}
 	list := &nuanxin.MemberList{}
 	// A member can match twice (zhangsan and zs both start with z), so ask

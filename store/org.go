@@ -90,9 +90,13 @@ func (db *DB) FindOrgs(ctx context.Context, s *nuanxin.Scope, f nuanxin.OrgFilte
 		args = append(args, "%"+q+"%")
 		where = append(where, fmt.Sprintf("o.name LIKE $%d", len(args)))
 	}
-	rows, err := db.read.QueryContext(ctx, `WITH counts AS (SELECT org_id, COUNT(*) AS n FROM members GROUP BY org_id)
-		SELECT `+orgCols+`, COALESCE(c.n, 0) FROM orgs o LEFT JOIN counts c ON c.org_id = o.id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY o.path`, args...)
+	q := `SELECT ` + orgCols + `, 0 FROM orgs o WHERE ` + strings.Join(where, " AND ") + ` ORDER BY o.path`
+	if f.WithCounts {
+		q = `WITH counts AS (SELECT org_id, COUNT(*) AS n FROM members GROUP BY org_id)
+		SELECT ` + orgCols + `, COALESCE(c.n, 0) FROM orgs o LEFT JOIN counts c ON c.org_id = o.id
+		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY o.path`
+	}
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

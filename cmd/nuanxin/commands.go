@@ -178,7 +178,7 @@ func cmdOrgList(ctx context.Context, args []string, out, _ io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	orgs, err := db.FindOrgs(ctx, sys, nuanxin.OrgFilter{IncludeClosed: *closed})
+	orgs, err := db.FindOrgs(ctx, sys, nuanxin.OrgFilter{IncludeClosed: *closed, WithCounts: true})
 	if err != nil {
 		return err
 	}
@@ -392,14 +392,15 @@ func runDemo(ctx context.Context, db *store.DB, opt demo.Options, out io.Writer)
 			fmt.Fprintf(out, "\r生成演示数据 %d / %d", done, total)
 		}
 	}
-	res, err := demo.Generate(ctx, db, opt)
+	var res *demo.Result
+	err := db.BulkLoad(ctx, func() (err error) {
+		res, err = demo.Generate(ctx, db, opt)
+		return err
+	})
 	if tty {
 		fmt.Fprintln(out)
 	}
 	if err != nil {
-		return err
-	}
-	if err := db.Analyze(ctx); err != nil {
 		return err
 	}
 	el := time.Since(start)
@@ -407,7 +408,11 @@ func runDemo(ctx context.Context, db *store.DB, opt demo.Options, out io.Writer)
 		res.Orgs, res.Members, res.Relatives, el.Seconds(), float64(res.Members)/el.Seconds())
 	fmt.Fprintln(out, "登录账号（密码仅显示这一次，请妥善保存）：")
 	for _, l := range res.Logins {
-		fmt.Fprintf(out, "  %-10s %-14s %s（%s）\n", l.Username, l.Password, l.Role, l.Org)
+		role := l.Role
+		if r, ok := nuanxin.ParseRole(l.Role); ok {
+			role = r.Label()
+		}
+		fmt.Fprintf(out, "  用户名 %-10s 密码 %-14s %s（%s）\n", l.Username, l.Password, role, l.Org)
 	}
 	return nil
 }

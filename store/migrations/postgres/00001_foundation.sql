@@ -60,9 +60,10 @@ CREATE UNIQUE INDEX members_card_no ON members(card_no) WHERE card_no IS NOT NUL
 CREATE TABLE member_keys (
     key       TEXT COLLATE "C" NOT NULL,
     org_path  TEXT COLLATE "C" NOT NULL,
-    member_id BIGINT NOT NULL REFERENCES members(id) ON DELETE CASCADE,
-    PRIMARY KEY (key, member_id)
+    member_id BIGINT NOT NULL REFERENCES members(id) ON DELETE CASCADE
 );
+-- Covering index for the search: key range, then subtree, in pinyin order.
+CREATE INDEX member_keys_key ON member_keys(key, org_path, member_id);
 CREATE INDEX member_keys_member ON member_keys(member_id);
 
 CREATE TABLE relatives (

@@ -46,15 +46,16 @@ type Result struct {
 const (
 	DefaultMembers = 2000
 	DefaultSeed    = 20240501
-	MaxMembers     = 5_000_000
+	MaxMembers     = 2_000_000 // see idnum.go: the fictitious 身份证号 run out at about 2.9 million
 	// BatchSize is the number of records per BulkCreateMembers call.
-	BatchSize = 5000
+	BatchSize = 20000
 )
 
 func init() {
 	nuanxin.RegisterMessages(map[string]string{
 		"demo.exists":      "演示数据已存在（组织代码 %s），不能重复生成",
 		"demo.members":     "演示会员人数应在1到%d之间",
+		"demo.today":       "演示数据的基准日期应在2000年以后",
 		"demo.user.admin":  "系统管理员",
 		"demo.user.member": "会员自助",
 	})
@@ -75,6 +76,9 @@ func Generate(ctx context.Context, sink Sink, opt Options) (*Result, error) {
 	}
 	if opt.Today.IsZero() {
 		opt.Today = nuanxin.Today()
+	}
+	if opt.Today.Year < 2000 {
+		return nil, nuanxin.Invalid("today", "demo.today")
 	}
 	sys := nuanxin.SystemScope()
 

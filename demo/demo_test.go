@@ -446,9 +446,10 @@ func TestScales(t *testing.T) {
 func TestSmallAndProgress(t *testing.T) {
 	f := &fakeSink{}
 	var calls []int
-	res, err := Generate(context.Background(), f, Options{Members: 12001, Today: testToday,
+	n := 2*BatchSize + 1
+	res, err := Generate(context.Background(), f, Options{Members: n, Today: testToday,
 		Progress: func(done, total int) {
-			if total != 12001 {
+			if total != n {
 				t.Errorf("total %d", total)
 			}
 			calls = append(calls, done)
@@ -456,7 +457,7 @@ func TestSmallAndProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(calls, []int{5000, 10000, 12001}) || res.Members != 12001 {
+	if !reflect.DeepEqual(calls, []int{BatchSize, 2 * BatchSize, n}) || res.Members != n {
 		t.Errorf("progress %v, %d members", calls, res.Members)
 	}
 	if _, err := Generate(context.Background(), f, Options{Members: 10}); nuanxin.ErrorCode(err) != nuanxin.ECONFLICT {
@@ -472,13 +473,13 @@ func TestSmallAndProgress(t *testing.T) {
 
 func TestSinkError(t *testing.T) {
 	f := &fakeSink{failAt: 2}
-	_, err := Generate(context.Background(), f, Options{Members: 30000, Today: testToday})
+	_, err := Generate(context.Background(), f, Options{Members: 3 * BatchSize, Today: testToday})
 	if err == nil || !strings.Contains(err.Error(), "disk full") || f.calls != 2 {
 		t.Errorf("err %v after %d calls", err, f.calls)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Generate(ctx, &fakeSink{}, Options{Members: 30000, Today: testToday}); !errors.Is(err, context.Canceled) {
+	if _, err := Generate(ctx, &fakeSink{}, Options{Members: 3 * BatchSize, Today: testToday}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 }

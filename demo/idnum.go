@@ -12,15 +12,20 @@ import (
 //
 // A number is the 6-digit 行政区划 where the person was registered, the
 // birth date, a 3-digit 顺序码 (odd for men, even for women) and the ISO 7064
-// check character. The demo uses only the 顺序码 996, 997, 998 and 999: the
-// public security organs keep those four for people aged 100 and over, and
+// check character. The demo uses only the 顺序码 996, 997, 998 and 999: by
+// long-standing practice of the public security organs those four are kept
+// for people aged 100 and over, and
 // everyone the demo generates is younger, so no real card of that region and
-// birth date carries such a number. That is the demo marker: a number
-// ending 99[6-9]x belongs to nobody living under 100. It also means four
-// numbers per region, birth date and sex pair at most (two per sex), so
-// idAlloc hands them out and moves to the next region when a pair is used
-// up; 120 regions over a century of birth dates hold 9 million numbers,
-// enough for MaxMembers members and their relatives.
+// birth date carries such a number. That is the demo marker: a number whose
+// 顺序码 is 996–999 and whose holder is under 100 belongs to nobody.
+//
+// It also means two numbers per region, birth day and sex. idAlloc hands
+// them out and moves to the next region when a pair is used up; a relative
+// whose birth day is crowded gets no number (it is optional), a member the
+// nearest free day. 121 regions hold about 18.7 million numbers, but births
+// crowd into the decades of the members and their families: at about 2.9
+// million members a birth day would have to move by more than a year, hence
+// MaxMembers.
 const (
 	demoSeqFirst = 996
 	demoSeqPairs = 2 // 996/997 and 998/999
@@ -88,25 +93,33 @@ func spanDays(n int) int { return n*365 + (n+3)/4 }
 type idAlloc struct {
 	regions []string
 	nDays   int
-	used    []uint8 // [(region*nDays + day)*2 + male] → pairs used
+	used    []uint8  // [(region*nDays + day)*2 + male] → pairs used
+	full    []uint16 // [day*2 + male] → regions with both pairs used
 }
 
 func newIDAlloc(regions []string, nDays int) *idAlloc {
-	return &idAlloc{regions: regions, nDays: nDays, used: make([]uint8, len(regions)*nDays*2)}
+	return &idAlloc{regions: regions, nDays: nDays,
+		used: make([]uint8, len(regions)*nDays*2), full: make([]uint16, nDays*2)}
 }
 
 // take reserves a number for a birth day and sex, preferring region and
-// moving to the next regions when its pair is used up. It returns the region
-// index and the 顺序码, or ok false when every region is full on that day.
-func (a *idAlloc) take(region, day int, male bool) (reg, seq int, ok bool) {
+// trying up to probes regions after it when its pairs are used up. It
+// returns the region index and the 顺序码, or ok false.
+func (a *idAlloc) take(region, day int, male bool, probes int) (reg, seq int, ok bool) {
 	s := 0
 	if male {
 		s = 1
 	}
-	for range a.regions {
+	if int(a.full[day*2+s]) == len(a.regions) {
+		return 0, 0, false
+	}
+	for range min(probes, len(a.regions)) {
 		k := (region*a.nDays+day)*2 + s
 		if n := a.used[k]; n < demoSeqPairs {
 			a.used[k] = n + 1
+			if n+1 == demoSeqPairs {
+				a.full[day*2+s]++
+			}
 			return region, demoSeqFirst + 2*int(n) + s, true
 		}
 		region++

@@ -150,7 +150,12 @@ func (g *gen) batch(n int) ([]nuanxin.MemberRecord, error) {
 	return recs, nil
 }
 
-const maxRelatives = 8 // spouse, three children, two parents, two parents-in-law
+const maxRelatives = 8
+
+// relativeProbes bounds the regions tried for a relative's 身份证号: the
+// number is optional, and leaving it out when a birth day is crowded keeps
+// numbers free for members.
+const relativeProbes = 8 // spouse, three children, two parents, two parents-in-law
 
 func (g *gen) newRelative() *nuanxin.Relative {
 	if len(g.relSlab) == cap(g.relSlab) {
@@ -214,18 +219,24 @@ func (g *gen) member(m *nuanxin.Member, rec *nuanxin.MemberRecord) error {
 	case m.Ethnicity == "藏族":
 		p.style, p.region = styleTibetan, g.lhasa
 	}
-	birth := g.d.today - g.ageDays(cat, male)
-	for {
-		reg, seq, ok := g.ids.take(p.region, birth, male)
-		if ok {
+	// A member must have a 身份证号: when every region is used up on the
+	// birth day, the nearest day with a free number is taken.
+	want := g.d.today - g.ageDays(cat, male)
+	for step := 0; ; step++ {
+		birth := want + (step+1)/2*(1-2*(step&1)) // want, want-1, want+1, want-2 …
+		if step > 2*365 {
+			return errIDsExhausted
+		}
+		if birth < 0 || birth > g.d.today {
+			continue
+		}
+		if reg, seq, ok := g.ids.take(p.region, birth, male, len(g.regs)); ok {
 			p.region, p.birth = reg, birth
 			m.IDNumber = g.ar.idNumber(g.regs[reg], &g.d.t[birth], seq)
 			break
 		}
-		if birth--; birth < 0 {
-			return errIDsExhausted
-		}
 	}
+	birth := p.birth
 	bd := g.d.t[birth].date
 	m.BirthDate = bd
 	m.Sex = nuanxin.Female
@@ -575,7 +586,7 @@ func (g *gen) relative(rel nuanxin.Relation, p *person, withID, withPhone float6
 	}
 	x.Name = g.name(p.style, p.surname, p.male, d.date.Year)
 	if chance(r, withID) {
-		if reg, seq, ok := g.ids.take(p.region, p.birth, p.male); ok {
+		if reg, seq, ok := g.ids.take(p.region, p.birth, p.male, relativeProbes); ok {
 			x.IDNumber = g.ar.idNumber(g.regs[reg], d, seq)
 		}
 	}

@@ -49,7 +49,7 @@ func (db *DB) checkRelative(ctx context.Context, tx *Tx, r *nuanxin.Relative) (*
 	}
 	if r.IDNumber != "" {
 		var self int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM members WHERE id = $1 AND id_hash = $2`, m.ID, db.box.Hash(r.IDNumber)).Scan(&self); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM members WHERE id = $1 AND id_hash = $2`, m.ID, db.hash(r.IDNumber)).Scan(&self); err != nil {
 			return nil, err
 		}
 		if self > 0 {
@@ -74,7 +74,7 @@ func (db *DB) CreateRelative(ctx context.Context, s *nuanxin.Scope, r *nuanxin.R
 			return err
 		}
 		r.IDMasked, r.IDNumber = sec.masked, ""
-		return tx.audit(ctx, "relative.create", "member", m.ID, m.OrgPath, nil, r)
+		return tx.audit(ctx, "relative.create", "member", m.ID, m.OrgPath, nil, maskedRelative(r))
 	})
 }
 
@@ -106,7 +106,7 @@ func (db *DB) UpdateRelative(ctx context.Context, s *nuanxin.Scope, r *nuanxin.R
 			return err
 		}
 		r.IDNumber = ""
-		return tx.audit(ctx, "relative.update", "member", m.ID, m.OrgPath, before, r)
+		return tx.audit(ctx, "relative.update", "member", m.ID, m.OrgPath, maskedRelative(before), maskedRelative(r))
 	})
 }
 
@@ -125,6 +125,14 @@ func (db *DB) DeleteRelative(ctx context.Context, s *nuanxin.Scope, memberID, re
 		if _, err := tx.ExecContext(ctx, `DELETE FROM relatives WHERE id = $1`, relativeID); err != nil {
 			return err
 		}
-		return tx.audit(ctx, "relative.delete", "member", m.ID, m.OrgPath, before, nil)
+		return tx.audit(ctx, "relative.delete", "member", m.ID, m.OrgPath, maskedRelative(before), nil)
 	})
+}
+
+// maskedRelative is the copy written to the audit log.
+func maskedRelative(r *nuanxin.Relative) *nuanxin.Relative {
+	c := *r
+	c.IDNumber = ""
+	c.Phone = nuanxin.MaskPhone(r.Phone)
+	return &c
 }

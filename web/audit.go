@@ -31,8 +31,15 @@ type change struct {
 
 type auditRow struct {
 	E       *nuanxin.AuditEvent
-	Changes []change
+	Changes []change // the first few, shown at once
+	More    []change // the rest, folded
 }
+
+const auditShown = 4
+
+// auditSkip are bookkeeping fields not worth a line in the change list.
+var auditSkip = map[string]bool{"id": true, "created_at": true, "updated_at": true, "version": true,
+	"pinyin": true, "org_path": true, "path": true, "depth": true, "member_count": true}
 
 type auditData struct {
 	Form     *form
@@ -89,7 +96,11 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, e := range events {
-		d.Rows = append(d.Rows, auditRow{E: e, Changes: diffJSON(e.Before, e.After)})
+		row := auditRow{E: e, Changes: diffJSON(e.Before, e.After)}
+		if len(row.Changes) > auditShown {
+			row.Changes, row.More = row.Changes[:auditShown], row.Changes[auditShown:]
+		}
+		d.Rows = append(d.Rows, row)
 	}
 	d.Pager = newPager("/audit", q, page, auditPerPage, total, false, "ui.unit.entries")
 	s.page(w, r, status, "audit", nuanxin.T("ui.nav.audit"), "audit", d)
@@ -130,14 +141,16 @@ func diffJSON(before, after string) []change {
 	}
 	var names []string
 	for k := range keys {
-		names = append(names, k)
+		if !auditSkip[k] {
+			names = append(names, k)
+		}
 	}
 	sort.Strings(names)
 	var out []change
 	for _, k := range names {
 		bv, bin := b[k]
 		av, ain := a[k]
-		bs, as := jsonText(bv, bin), jsonText(av, ain)
+		bs, as := auditValue(k, jsonText(bv, bin)), auditValue(k, jsonText(av, ain))
 		if bs == as {
 			continue
 		}
@@ -163,6 +176,37 @@ func jsonText(v any, present bool) string {
 	}
 	bs, _ := json.Marshal(v)
 	return string(bs)
+}
+
+// auditValue shows enumeration codes by their Chinese label and masks phone
+// numbers, so the log reads like the rest of the interface.
+func auditValue(field, v string) string {
+	if v == "" {
+		return v
+	}
+	switch field {
+	case "phone":
+		return nuanxin.MaskPhone(v)
+	case "category":
+		return nuanxin.Category(v).Label()
+	case "status":
+		if nuanxin.HasMessage("status." + v) {
+			return nuanxin.MemberStatus(v).Label()
+		}
+	case "relation":
+		return nuanxin.Relation(v).Label()
+	case "role":
+		return nuanxin.Role(v).Label()
+	case "kind":
+		if nuanxin.HasMessage("org.kind." + v) {
+			return nuanxin.OrgKind(v).Label()
+		}
+	case "event":
+		return nuanxin.EventKind(v).Label()
+	case "sex":
+		return nuanxin.Sex(v).Label()
+	}
+	return v
 }
 
 // fieldLabel names a JSON field in Chinese when the catalog has ui.field.<k>.

@@ -423,7 +423,7 @@ func (s *Server) handleMemberEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !sc.Can(nuanxin.PermMemberWrite, m.OrgPath) {
-		s.fail(w, r, nuanxin.Errorf(nuanxin.EFORBIDDEN, "err.forbidden"))
+		s.fail(w, r, nuanxin.NotFound("what.member"))
 		return
 	}
 	_ = r.ParseForm()
@@ -530,9 +530,9 @@ func (s *Server) memberForm(w http.ResponseWriter, r *http.Request, status int, 
 
 func (s *Server) handleMemberNew(w http.ResponseWriter, r *http.Request) {
 	f := newForm(url.Values{
-		"org_id":   {r.URL.Query().Get("org")},
-		"category": {string(nuanxin.CategoryActive)},
-		"status":   {string(nuanxin.StatusMember)},
+		"org_id":    {r.URL.Query().Get("org")},
+		"category":  {string(nuanxin.CategoryActive)},
+		"status":    {string(nuanxin.StatusMember)},
 		"join_date": {""},
 	})
 	f.Once = newToken()
@@ -657,17 +657,13 @@ func (s *Server) handleMemberReceive(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		return
 	}
-	if !isFormErr(err) && nuanxin.ErrorCode(err) != nuanxin.ENOTFOUND {
+	if !isFormErr(err) {
 		s.fail(w, r, err)
 		return
 	}
-	f.setErr(mapFields(err, map[string]string{"org": "org_id"}))
+	f.setErr(mapFields(err, map[string]string{"org": "org_id", "date": "receive_date"}))
 	f.Summary = userMessage(err)
-	status := statusOf(nuanxin.ErrorCode(err), false)
-	if status == http.StatusNotFound {
-		status = http.StatusUnprocessableEntity
-	}
-	s.memberForm(w, r, status, &memberFormData{Form: f, IsNew: true, Receivable: true, Action: "/members", Cancel: "/members"})
+	s.memberForm(w, r, statusOf(nuanxin.ErrorCode(err), false), &memberFormData{Form: f, IsNew: true, Receivable: true, Action: "/members", Cancel: "/members"})
 }
 
 // memberValues fills a form from a stored member (edit page).
@@ -689,7 +685,8 @@ func (s *Server) loadWritableMember(r *http.Request) (*nuanxin.Member, error) {
 		return nil, err
 	}
 	if !scopeOf(r).Can(nuanxin.PermMemberWrite, m.OrgPath) {
-		return nil, nuanxin.Errorf(nuanxin.EFORBIDDEN, "err.forbidden")
+		// as the store answers: outside the write scope the member is not there.
+		return nil, nuanxin.NotFound("what.member")
 	}
 	return m, nil
 }

@@ -18,7 +18,7 @@ type orgsData struct {
 
 func (s *Server) handleOrgs(w http.ResponseWriter, r *http.Request) {
 	sc := scopeOf(r)
-	orgs, err := s.orgs.FindOrgs(r.Context(), sc, nuanxin.OrgFilter{IncludeClosed: true})
+	orgs, err := s.orgs.FindOrgs(r.Context(), sc, nuanxin.OrgFilter{IncludeClosed: true, WithCounts: true})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -57,7 +57,8 @@ func (s *Server) loadManagedOrg(r *http.Request) (*nuanxin.Org, error) {
 		return nil, err
 	}
 	if !scopeOf(r).Can(nuanxin.PermOrgManage, o.Path) {
-		return nil, nuanxin.Errorf(nuanxin.EFORBIDDEN, "err.forbidden")
+		// as the store answers: outside the manage scope the node is not there.
+		return nil, nuanxin.NotFound("what.org")
 	}
 	return o, nil
 }
@@ -70,7 +71,7 @@ func orgValues(o *nuanxin.Org) url.Values {
 func (s *Server) orgPage(w http.ResponseWriter, r *http.Request, status int, o *nuanxin.Org, d *orgData) {
 	sc, ctx := scopeOf(r), r.Context()
 	d.O, d.Kinds = o, kindOptions()
-	sub, err := s.orgs.FindOrgs(ctx, sc, nuanxin.OrgFilter{RootID: o.ID, IncludeClosed: true})
+	sub, err := s.orgs.FindOrgs(ctx, sc, nuanxin.OrgFilter{RootID: o.ID, IncludeClosed: true, WithCounts: true})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -149,7 +150,7 @@ func (s *Server) handleOrgCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !sc.Can(nuanxin.PermOrgManage, p.Path) {
-			s.fail(w, r, nuanxin.Errorf(nuanxin.EFORBIDDEN, "err.forbidden"))
+			s.fail(w, r, nuanxin.NotFound("what.org"))
 			return
 		}
 		parent = p

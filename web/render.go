@@ -90,6 +90,20 @@ func (f *form) Other(shown ...string) []string {
 	return out
 }
 
+// Items are the field errors for the summary at the top, each with the
+// Chinese name of its field.
+func (f *form) Items() []struct{ Label, Msg string } {
+	var out []struct{ Label, Msg string }
+	for _, e := range f.E {
+		label := ""
+		if e.Field != "" && nuanxin.HasMessage("ui.field."+e.Field) {
+			label = nuanxin.T("ui.field." + e.Field)
+		}
+		out = append(out, struct{ Label, Msg string }{label, e.Error()})
+	}
+	return out
+}
+
 // setErr records err on the form: field errors go next to their fields, the
 // rest becomes the summary.
 func (f *form) setErr(err error) {
@@ -146,7 +160,8 @@ func (s *Server) parseTemplates() map[string]*template.Template {
 			b, _ := json.Marshal(v)
 			return string(b)
 		},
-		"today": func() string { return s.today().String() },
+		"today":   func() string { return s.today().String() },
+		"todayCN": func() string { return s.today().Chinese() },
 		"initial": func(name string) string {
 			for _, r := range name {
 				return strings.ToUpper(string(r))

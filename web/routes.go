@@ -212,7 +212,24 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	http.ServeFileFS(w, r, s.static, name)
 }
 
+// handleNotFound answers what no route matched: 405 when the path exists for
+// another method (the catch-all hides the mux's own 405), else 404.
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+		if m == r.Method || s.mux == nil {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
+			if strings.HasPrefix(r.URL.Path, "/api/") {
+				writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": apiError{Code: "method_not_allowed", Message: nuanxin.T("ui.err.method")}})
+				return
+			}
+			s.renderError(w, r, http.StatusMethodNotAllowed, nuanxin.T("ui.err.method"))
+			return
+		}
+	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		s.apiFail(w, r, nuanxin.Errorf(nuanxin.ENOTFOUND, "ui.err.no_such_page"))
 		return

@@ -38,6 +38,10 @@ type Config struct {
 	SecureCookies bool // set the Secure flag on cookies (serve over HTTPS)
 	Logger        *slog.Logger
 	Now           func() time.Time
+	// WithIP, when set, attaches the client address to each request's
+	// context so the store records it in audit entries (cmd passes
+	// store.WithIP; web does not import the store).
+	WithIP func(ctx context.Context, ip string) context.Context
 }
 
 // Server is the web application. It is an http.Handler.
@@ -51,12 +55,14 @@ type Server struct {
 	secureCookies bool
 	log           *slog.Logger
 	now           func() time.Time
+	withIP        func(context.Context, string) context.Context
 
 	tmpl          map[string]*template.Template
 	static        fs.FS
 	staticVersion string
 	throttle      *throttle
 	once          *onceStore
+	mux           *http.ServeMux
 	handler       http.Handler
 }
 
@@ -77,6 +83,7 @@ func New(cfg Config) *Server {
 		secureCookies: cfg.SecureCookies,
 		log:           cfg.Logger,
 		now:           cfg.Now,
+		withIP:        cfg.WithIP,
 		throttle:      newThrottle(10, time.Minute, 10000),
 		once:          newOnceStore(time.Hour, 200, 10000),
 	}
@@ -107,6 +114,7 @@ func New(cfg Config) *Server {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusForbidden, nuanxin.T("ui.err.cross_origin"))
 	}))
+	s.mux = mux
 	s.handler = s.secure(cop.Handler(mux))
 	return s
 }
@@ -133,6 +141,9 @@ func (s *Server) secure(next http.Handler) http.Handler {
 			h.Set("Cache-Control", "no-store")
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		if s.withIP != nil {
+			r = r.WithContext(s.withIP(r.Context(), clientIP(r)))
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -54,7 +54,7 @@ func cmdServe(ctx context.Context, args []string, out, _ io.Writer) error {
 	srv := &http.Server{
 		Addr: *addr,
 		Handler: web.New(web.Config{
-			Orgs: db, Members: db, Users: db, Audit: db,
+			Orgs: db, Members: db, Users: db, Audit: db, WithIP: store.WithIP,
 			Version: Version, SecureCookies: *secure, Logger: logger,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -207,6 +207,7 @@ func cmdUserAdd(ctx context.Context, args []string, out, _ io.Writer) error {
 	orgRef := fs.String("org", "", "所属组织 ID 或代码")
 	role := fs.String("role", "", "同时授予的角色：admin/chair/clerk/reviewer/auditor/member")
 	password := fs.String("password", "", "初始密码（不填则随机生成并显示一次）")
+	memberID := fs.Int64("member", 0, "该用户本人的会员编号（会员自助登录用）")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -228,7 +229,7 @@ func cmdUserAdd(ctx context.Context, args []string, out, _ io.Writer) error {
 	if pw == "" {
 		pw, generated = randomPassword(), true
 	}
-	u := &nuanxin.User{Username: *username, Name: *name, HomeOrgID: org.ID, MustChangePassword: generated}
+	u := &nuanxin.User{Username: *username, Name: *name, HomeOrgID: org.ID, MemberID: *memberID, MustChangePassword: generated}
 	if err := db.CreateUser(ctx, sys, u, pw); err != nil {
 		return err
 	}
@@ -366,8 +367,8 @@ func cmdDemo(ctx context.Context, args []string, out, _ io.Writer) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	if *members < 1 || *members > 10_000_000 {
-		return usageError("--members 应在 1 到 10000000 之间")
+	if *members < 1 || *members > demo.MaxMembers {
+		return usageError(fmt.Sprintf("--members 应在 1 到 %d 之间", demo.MaxMembers))
 	}
 	db, err := d.open(ctx)
 	if err != nil {

@@ -83,7 +83,6 @@ CREATE TABLE relatives (
     updated_at  BIGINT NOT NULL
 );
 CREATE INDEX relatives_member ON relatives(member_id);
-CREATE INDEX relatives_id_hash ON relatives(id_hash);
 
 CREATE TABLE member_events (
     id          INTEGER PRIMARY KEY,

@@ -398,6 +398,14 @@ type MemberList struct {
 	TotalCapped bool
 }
 
+// MemberCounts are the roster figures of a subtree: how many members in
+// each 会籍状态, and how many 在会 members in each 人员类别.
+type MemberCounts struct {
+	Total      int
+	ByStatus   map[MemberStatus]int
+	ByCategory map[Category]int // 在会 members only
+}
+
 // MemberEventInput records a lifecycle event through MemberService.RecordEvent.
 type MemberEventInput struct {
 	Kind    EventKind
@@ -410,6 +418,9 @@ type MemberEventInput struct {
 type MemberService interface {
 	FindMemberByID(ctx context.Context, s *Scope, id int64) (*Member, error)
 	FindMembers(ctx context.Context, s *Scope, f MemberFilter) (*MemberList, error)
+	// CountMembers counts the members of a subtree (0 = the whole scope) by
+	// status and category in one pass.
+	CountMembers(ctx context.Context, s *Scope, orgID int64) (*MemberCounts, error)
 	// CreateMember adds a member. A 身份证号 already on record anywhere is a
 	// conflict; if that member was released (转出/退会) the error says the
 	// member can be received with ReceiveMember.

@@ -40,11 +40,12 @@ const (
 // DB is the store. It implements nuanxin.OrgService, MemberService,
 // UserService, AuditService and BulkMemberWriter.
 type DB struct {
-	dialect string
-	write   *sql.DB // SQLite: one connection, the single writer
-	read    *sql.DB // SQLite: a pool of read-only connections (WAL readers)
-	box     *secret.Box
-	dsn     string
+	dialect  string
+	write    *sql.DB // SQLite: one connection, the single writer
+	read     *sql.DB // SQLite: a pool of read-only connections (WAL readers)
+	box      *secret.Box
+	dsn      string
+	sessions sessionCache
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -156,6 +157,9 @@ type Tx struct {
 	db    *DB
 	scope *nuanxin.Scope
 	now   time.Time
+	// authChanged marks a change to users, grants or sessions: the session
+	// cache is cleared when the transaction commits.
+	authChanged bool
 }
 
 // withTx runs fn in a write transaction, committing when fn returns nil.
@@ -169,7 +173,13 @@ func (db *DB) withTx(ctx context.Context, s *nuanxin.Scope, fn func(tx *Tx) erro
 		sqlTx.Rollback()
 		return err
 	}
-	return sqlTx.Commit()
+	if err := sqlTx.Commit(); err != nil {
+		return err
+	}
+	if tx.authChanged {
+		db.sessions.clear()
+	}
+	return nil
 }
 
 // ms is the stored form of a timestamp.

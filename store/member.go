@@ -13,9 +13,14 @@ import (
 	"github.com/nuanxin/nuanxin/pinyin"
 )
 
-// MemberTotalCap bounds the count under a member list: beyond it the page
-// says "N+" instead of counting a million rows on every keystroke.
-const MemberTotalCap = 50000
+// The counts under a member list are bounded: beyond the cap the page says
+// "N+" instead of counting a million rows on every keystroke. A search is
+// capped lower than a plain list because the officer is looking for a few
+// people, and the count is most of the cost of a search.
+const (
+	MemberTotalCap = 50000
+	SearchTotalCap = 1000
+)
 
 const memberCols = `m.id, m.org_id, m.org_path, o.name, m.name, m.id_masked, COALESCE(m.sex, ''), m.birth_date,
 	COALESCE(m.phone, ''), m.ethnicity, m.political, m.education, m.category, m.department, m.post,
@@ -614,10 +619,19 @@ func (db *DB) FindMembers(ctx context.Context, s *nuanxin.Scope, f nuanxin.Membe
 	w := strings.Join(where, " AND ")
 
 	from, order, pick := "members m", "m.pinyin, m.id", "m.id"
+	totalCap := MemberTotalCap
+	if kind != qNone {
+		totalCap = SearchTotalCap
+	}
 	if kind == qKey {
 		// Walk the key index in order and stop at the page: ordering by the
 		// matched key is ordering by pinyin (or by name for 汉字 input).
-		from, order, pick = "member_keys k JOIN members m ON m.id = k.member_id", "k.key, k.org_path, k.member_id", "k.member_id"
+		// Without filters on member columns the covering index answers
+		// alone, with no row of members read until the page.
+		from, order, pick = "member_keys k", "k.key, k.org_path, k.member_id", "k.member_id"
+		if len(where) > 3 {
+			from = "member_keys k JOIN members m ON m.id = k.member_id"
+		}
 	}
 	list := &nuanxin.MemberList{}
 	// A member can match twice (zhangsan and zs both start with z), so ask
@@ -657,17 +671,59 @@ func (db *DB) FindMembers(ctx context.Context, s *nuanxin.Scope, f nuanxin.Membe
 	}
 
 	// The total, counted up to the cap.
-	countSQL := fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT %s FROM %s WHERE %s LIMIT %d) c`, pick, from, w, MemberTotalCap+1)
+	if len(list.Members) < limit && offset == 0 && kind != qKey {
+		list.Total = len(list.Members) // the whole result is on this page
+		return list, nil
+	}
+	countSQL := fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT %s FROM %s WHERE %s LIMIT %d) c`, pick, from, w, totalCap+1)
 	if kind == qKey {
-		countSQL = fmt.Sprintf(`SELECT COUNT(DISTINCT member_id) FROM (SELECT k.member_id FROM %s WHERE %s LIMIT %d) c`, from, w, MemberTotalCap+1)
+		countSQL = fmt.Sprintf(`SELECT COUNT(DISTINCT member_id) FROM (SELECT k.member_id FROM %s WHERE %s LIMIT %d) c`, from, w, totalCap+1)
 	}
 	if err := db.read.QueryRowContext(ctx, countSQL, args...).Scan(&list.Total); err != nil {
 		return nil, err
 	}
-	if list.Total > MemberTotalCap {
-		list.Total, list.TotalCapped = MemberTotalCap, true
+	if list.Total > totalCap {
+		list.Total, list.TotalCapped = totalCap, true
 	}
 	return list, nil
+}
+
+// CountMembers counts a subtree's members by status and category in one
+// scan of the (org_path, status, category) index.
+func (db *DB) CountMembers(ctx context.Context, s *nuanxin.Scope, orgID int64) (*nuanxin.MemberCounts, error) {
+	paths := s.Paths(nuanxin.PermMemberRead)
+	if orgID != 0 {
+		org, err := orgInScope(ctx, db.read, s, nuanxin.PermMemberRead, orgID)
+		if err != nil {
+			return nil, err
+		}
+		paths = []string{org.Path}
+	}
+	c := &nuanxin.MemberCounts{ByStatus: map[nuanxin.MemberStatus]int{}, ByCategory: map[nuanxin.Category]int{}}
+	if len(paths) == 0 {
+		return c, nil
+	}
+	var args []any
+	rows, err := db.read.QueryContext(ctx, `SELECT m.status, m.category, COUNT(*) FROM members m WHERE `+
+		scopeCond("m.org_path", paths, &args)+` GROUP BY m.status, m.category`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st nuanxin.MemberStatus
+		var cat nuanxin.Category
+		var n int
+		if err := rows.Scan(&st, &cat, &n); err != nil {
+			return nil, err
+		}
+		c.Total += n
+		c.ByStatus[st] += n
+		if st == nuanxin.StatusMember {
+			c.ByCategory[cat] += n
+		}
+	}
+	return c, rows.Err()
 }
 
 // membersByIDs loads members keeping the order of ids.

@@ -364,9 +364,21 @@ func TestBulkCreateMembers(t *testing.T) {
 		if err := db.BulkCreateMembers(ctx, sys, recs); err != nil {
 			t.Fatal(err)
 		}
-		l, err := db.FindMembers(ctx, scopeFor(nuanxin.RoleClerk, tr.A), nuanxin.MemberFilter{Query: "ww"})
-		if err != nil || l.Total != 1200 {
+		l, err := db.FindMembers(ctx, scopeFor(nuanxin.RoleClerk, tr.A), nuanxin.MemberFilter{OrgID: tr.A1.ID})
+		if err != nil || l.Total != 1200 || l.TotalCapped {
 			t.Fatalf("after bulk: %v %v", l.Total, err)
+		}
+		// a search counts up to its cap and says so
+		l, err = db.FindMembers(ctx, scopeFor(nuanxin.RoleClerk, tr.A), nuanxin.MemberFilter{Query: "ww"})
+		if err != nil || l.Total != store.SearchTotalCap || !l.TotalCapped || len(l.Members) != 20 {
+			t.Fatalf("capped search: %v %v %v", l.Total, l.TotalCapped, err)
+		}
+		c, err := db.CountMembers(ctx, scopeFor(nuanxin.RoleClerk, tr.A), 0)
+		if err != nil || c.Total != 1200 || c.ByStatus[nuanxin.StatusMember] != 1200 || c.ByCategory[nuanxin.CategoryActive] != 1200 {
+			t.Fatalf("counts: %+v %v", c, err)
+		}
+		if c, _ := db.CountMembers(ctx, scopeFor(nuanxin.RoleClerk, tr.B), 0); c.Total != 0 {
+			t.Fatalf("B counts A's members: %+v", c)
 		}
 		rs, _ := db.FindRelatives(ctx, sys, recs[5].Member.ID)
 		if len(rs) != 1 || rs[0].Name != "李娜" {

@@ -287,6 +287,7 @@ func (tx *Tx) checkKindFits(ctx context.Context, o *nuanxin.Org) error {
 func (db *DB) MoveOrg(ctx context.Context, s *nuanxin.Scope, id, newParentID int64) (*nuanxin.Org, error) {
 	var out *nuanxin.Org
 	err := db.withTx(ctx, s, func(tx *Tx) error {
+		tx.authChanged = true // grants carry org paths
 		o, err := orgInScope(ctx, tx, s, nuanxin.PermOrgManage, id)
 		if err != nil {
 			return err

@@ -100,12 +100,16 @@ func (db *DB) CreateSession(ctx context.Context, userID int64, ip, userAgent str
 // SessionScope resolves a session token. A disabled user's sessions stop
 // working at once.
 func (db *DB) SessionScope(ctx context.Context, token string) (*nuanxin.Session, *nuanxin.Scope, error) {
+	hash := tokenHash(token)
+	if sess, scope, ok := db.sessions.get(hash, db.Now()); ok {
+		return sess, scope, nil
+	}
 	var sess nuanxin.Session
 	var expires int64
 	var username string
 	var memberID int64
 	err := db.read.QueryRowContext(ctx, `SELECT s.user_id, s.csrf_token, s.expires_at, u.username, COALESCE(u.member_id, 0)
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.disabled = FALSE`, tokenHash(token)).
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.disabled = FALSE`, hash).
 		Scan(&sess.UserID, &sess.CSRFToken, &expires, &username, &memberID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, nuanxin.Errorf(nuanxin.EUNAUTHORIZED, "err.unauthorized")
@@ -117,7 +121,11 @@ func (db *DB) SessionScope(ctx context.Context, token string) (*nuanxin.Session,
 		return nil, nil, nuanxin.Errorf(nuanxin.EUNAUTHORIZED, "err.unauthorized")
 	}
 	scope, err := db.scopeOf(ctx, sess.UserID, username, memberID)
-	return &sess, scope, err
+	if err != nil {
+		return nil, nil, err
+	}
+	db.sessions.put(hash, &sess, scope, db.Now())
+	return &sess, scope, nil
 }
 
 func (db *DB) scopeOf(ctx context.Context, userID int64, username string, memberID int64) (*nuanxin.Scope, error) {
@@ -154,6 +162,7 @@ func (db *DB) grantsOf(ctx context.Context, q querier, userID int64) ([]nuanxin.
 
 func (db *DB) DeleteSession(ctx context.Context, token string) error {
 	_, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash(token))
+	db.sessions.clear()
 	return err
 }
 
@@ -312,6 +321,7 @@ func (db *DB) SetPassword(ctx context.Context, s *nuanxin.Scope, userID int64, p
 	}
 	hash := hashPassword(password)
 	return db.withTx(ctx, s, func(tx *Tx) error {
+		tx.authChanged = true
 		u, err := userInScope(ctx, tx, s, userID)
 		if err != nil {
 			return err
@@ -344,6 +354,7 @@ func (db *DB) ChangeOwnPassword(ctx context.Context, s *nuanxin.Scope, oldPasswo
 	}
 	newHash := hashPassword(newPassword)
 	return db.withTx(ctx, s, func(tx *Tx) error {
+		tx.authChanged = true
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = FALSE, updated_at = $2 WHERE id = $3`, newHash, ms(tx.now), s.UserID); err != nil {
 			return err
 		}
@@ -353,6 +364,7 @@ func (db *DB) ChangeOwnPassword(ctx context.Context, s *nuanxin.Scope, oldPasswo
 
 func (db *DB) SetUserDisabled(ctx context.Context, s *nuanxin.Scope, userID int64, disabled bool) error {
 	return db.withTx(ctx, s, func(tx *Tx) error {
+		tx.authChanged = true
 		u, err := userInScope(ctx, tx, s, userID)
 		if err != nil {
 			return err
@@ -395,6 +407,7 @@ func (db *DB) Grant(ctx context.Context, s *nuanxin.Scope, userID int64, role nu
 	}
 	var g *nuanxin.Grant
 	err := db.withTx(ctx, s, func(tx *Tx) error {
+		tx.authChanged = true
 		u, err := userInScope(ctx, tx, s, userID)
 		if err != nil {
 			return err
@@ -417,6 +430,7 @@ func (db *DB) Grant(ctx context.Context, s *nuanxin.Scope, userID int64, role nu
 
 func (db *DB) Revoke(ctx context.Context, s *nuanxin.Scope, userID, grantID int64) error {
 	return db.withTx(ctx, s, func(tx *Tx) error {
+		tx.authChanged = true
 		u, err := userInScope(ctx, tx, s, userID)
 		if err != nil {
 			return err

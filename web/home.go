@@ -33,37 +33,19 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	d := &homeData{}
 	if sc.CanAny(nuanxin.PermMemberRead) {
-		count := func(f nuanxin.MemberFilter) (int, bool, error) {
-			f.Limit = 1
-			l, err := s.members.FindMembers(ctx, sc, f)
-			if err != nil {
-				return 0, false, err
-			}
-			return l.Total, l.TotalCapped, nil
-		}
-		n, capped, err := count(nuanxin.MemberFilter{Status: nuanxin.StatusMember})
+		c, err := s.members.CountMembers(ctx, sc, 0)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		d.Members = &countItem{Label: nuanxin.T("ui.home.members_in"), Count: n, Capped: capped, Href: "/members?status=member"}
+		d.Members = &countItem{Label: nuanxin.T("ui.home.members_in"), Count: c.ByStatus[nuanxin.StatusMember], Href: "/members?status=member"}
 		for _, st := range nuanxin.MemberStatuses {
-			n, capped, err := count(nuanxin.MemberFilter{Status: st})
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			d.ByStatus = append(d.ByStatus, countItem{Label: st.Label(), Count: n, Capped: capped,
+			d.ByStatus = append(d.ByStatus, countItem{Label: st.Label(), Count: c.ByStatus[st],
 				Href: "/members?" + url.Values{"status": {string(st)}}.Encode()})
 		}
-		for _, c := range nuanxin.Categories {
-			n, capped, err := count(nuanxin.MemberFilter{Status: nuanxin.StatusMember, Category: c})
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			d.ByCategory = append(d.ByCategory, countItem{Label: c.Label(), Count: n, Capped: capped,
-				Href: "/members?" + url.Values{"status": {"member"}, "category": {string(c)}}.Encode()})
+		for _, cat := range nuanxin.Categories {
+			d.ByCategory = append(d.ByCategory, countItem{Label: cat.Label(), Count: c.ByCategory[cat],
+				Href: "/members?" + url.Values{"status": {"member"}, "category": {string(cat)}}.Encode()})
 		}
 	}
 	if sc.CanAny(nuanxin.PermOrgRead) {

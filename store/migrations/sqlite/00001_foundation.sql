@@ -49,6 +49,7 @@ CREATE TABLE members (
 );
 CREATE INDEX members_org_pinyin ON members(org_path, pinyin);
 CREATE INDEX members_pinyin ON members(pinyin);
+CREATE INDEX members_org_status ON members(org_path, status, category);
 CREATE INDEX members_org_id ON members(org_id, employee_no);
 CREATE INDEX members_id_tail ON members(id_tail);
 CREATE INDEX members_phone ON members(phone);

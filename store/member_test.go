@@ -213,6 +213,7 @@ func TestMemberSearchAndFilters(t *testing.T) {
 			ids[p.name] = m.ID
 		}
 		mustMember(t, db, sys, tr.B.ID, "张三木", idn("430102", "19860101", 15))
+		mustMember(t, db, sys, tr.A1.ID, "艾青", idn("330102", "19700101", 17))
 		clerk := scopeFor(nuanxin.RoleClerk, tr.A)
 		names := func(f nuanxin.MemberFilter) string {
 			t.Helper()
@@ -248,9 +249,11 @@ func TestMemberSearchAndFilters(t *testing.T) {
 			{nuanxin.MemberFilter{AgeMin: 60, Today: nuanxin.NewDate(2026, 11, 24)}, "张三丰"},
 			{nuanxin.MemberFilter{AgeMax: 35, Today: nuanxin.NewDate(2026, 11, 24)}, "赵四"},
 			{nuanxin.MemberFilter{AgeMax: 36, Today: nuanxin.NewDate(2026, 11, 24)}, "曾小贤,赵四"},
-			{nuanxin.MemberFilter{}, "仇英,曾小贤,张三,张三丰,赵四"}, // surname readings: qiu, zeng, zhang, zhao
+			// org by org in tree order, pinyin within: qiu, zeng, zhang, zhao, then A1's ai
+			{nuanxin.MemberFilter{}, "仇英,曾小贤,张三,张三丰,赵四,艾青"},
 			{nuanxin.MemberFilter{Limit: 2, Offset: 1}, "曾小贤,张三"},
 			{nuanxin.MemberFilter{Query: "zs", OrgID: tr.A1.ID}, ""},
+			{nuanxin.MemberFilter{OrgID: tr.A1.ID}, "艾青"},
 		}
 		for _, c := range cases {
 			if got := names(c.f); got != c.want {
@@ -258,7 +261,7 @@ func TestMemberSearchAndFilters(t *testing.T) {
 			}
 		}
 		l, _ := db.FindMembers(ctx, clerk, nuanxin.MemberFilter{Limit: 2})
-		if l.Total != 5 || l.TotalCapped {
+		if l.Total != 6 || l.TotalCapped {
 			t.Errorf("total %d capped %v", l.Total, l.TotalCapped)
 		}
 		if _, err := db.FindMembers(ctx, clerk, nuanxin.MemberFilter{OrgID: tr.B.ID}); code(err) != nuanxin.ENOTFOUND {

@@ -149,14 +149,20 @@ func TestBrowserMemberFlow(t *testing.T) {
 		chromedp.Click(css(`.sidebar a[href="/members"]`)),
 		chromedp.WaitVisible(css("#q")),
 		chromedp.SendKeys(css("#q"), "zsf"),
-		// htmx swaps the table after the 300 ms pause
-		chromedp.WaitVisible(zhang),
-		chromedp.Sleep(300*time.Millisecond),
 	); err != nil {
 		t.Fatalf("search: %v", err)
 	}
-	if loc := location(t, ctx); !strings.Contains(loc, "q=zsf") {
-		t.Errorf("search URL %q does not keep the query (hx-push-url)", loc)
+	// htmx swaps the table after the 300 ms pause and pushes the URL; 张三丰
+	// may be on the unfiltered first page already, so wait for the URL.
+	deadline := time.Now().Add(15 * time.Second)
+	for loc := location(t, ctx); !strings.Contains(loc, "q=zsf"); loc = location(t, ctx) {
+		if time.Now().After(deadline) {
+			t.Fatalf("search URL %q does not keep the query (hx-push-url)", loc)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(zhang)); err != nil {
+		t.Fatalf("search result: %v", err)
 	}
 	if rows := text(t, ctx, "#member-table tbody"); strings.Count(rows, "张三丰") != 1 {
 		t.Errorf("search for zsf: rows %q", rows)

@@ -19,7 +19,7 @@ import (
 // people, and the count is most of the cost of a search.
 const (
 	MemberTotalCap = 50000
-	SearchTotalCap = 1000
+	SearchTotalCap = 200
 )
 
 const memberCols = `m.id, m.org_id, m.org_path, o.name, m.name, m.id_masked, COALESCE(m.sex, ''), m.birth_date,
@@ -649,7 +649,9 @@ func (db *DB) FindMembers(ctx context.Context, s *nuanxin.Scope, f nuanxin.Membe
 	}
 	var ids []int64
 	seen := map[int64]bool{}
+	fetched := 0
 	for rows.Next() {
+		fetched++
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
@@ -674,7 +676,7 @@ func (db *DB) FindMembers(ctx context.Context, s *nuanxin.Scope, f nuanxin.Membe
 	}
 
 	// The total, counted up to the cap.
-	if len(list.Members) < limit && offset == 0 && kind != qKey {
+	if len(list.Members) < limit && offset == 0 && (kind != qKey || fetched < fetch) {
 		list.Total = len(list.Members) // the whole result is on this page
 		return list, nil
 	}

@@ -255,22 +255,11 @@ func cmdUserPasswd(ctx context.Context, args []string, out, _ io.Writer) error {
 	var d dbFlags
 	d.register(fs)
 	password := fs.String("password", "", "新密码（不填则随机生成并显示一次）")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usageError("用法：nuanxin user passwd 用户名 [--password 新密码]")
-	}
-	db, err := d.open(ctx)
+	db, u, err := openForUser(ctx, fs, &d, args, "用法：nuanxin user passwd 用户名 [--password 新密码]")
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	u, err := db.FindUserByName(ctx, sys, pos[0])
-	if err != nil {
-		return err
-	}
 	pw := *password
 	if pw == "" {
 		pw = randomPassword()
@@ -295,27 +284,16 @@ func cmdUserGrant(ctx context.Context, args []string, out, _ io.Writer) error {
 	d.register(fs)
 	role := fs.String("role", "", "角色：admin/chair/clerk/reviewer/auditor/member")
 	orgRef := fs.String("org", "", "组织 ID 或代码（角色覆盖其全部下级）")
-	pos, err := parse(fs, args)
+	db, u, err := openForUser(ctx, fs, &d, args, "用法：nuanxin user grant 用户名 --role 角色 --org 组织")
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usageError("用法：nuanxin user grant 用户名 --role 角色 --org 组织")
-	}
+	defer db.Close()
 	r, ok := nuanxin.ParseRole(*role)
 	if !ok {
 		return usageError("--role 应为 admin/chair/clerk/reviewer/auditor/member 之一")
 	}
 	if err := required("org", *orgRef); err != nil {
-		return err
-	}
-	db, err := d.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	u, err := db.FindUserByName(ctx, sys, pos[0])
-	if err != nil {
 		return err
 	}
 	org, err := db.FindOrgByRef(ctx, sys, *orgRef)
@@ -334,22 +312,11 @@ func cmdUserToken(ctx context.Context, args []string, out, _ io.Writer) error {
 	var d dbFlags
 	d.register(fs)
 	name := fs.String("name", "命令行生成", "令牌用途")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usageError("用法：nuanxin user token 用户名 [--name 用途]")
-	}
-	db, err := d.open(ctx)
+	db, u, err := openForUser(ctx, fs, &d, args, "用法：nuanxin user token 用户名 [--name 用途]")
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	u, err := db.FindUserByName(ctx, sys, pos[0])
-	if err != nil {
-		return err
-	}
 	t, err := db.CreateAPIToken(ctx, sys, u.ID, *name)
 	if err != nil {
 		return err
@@ -464,4 +431,26 @@ func randomPassword() string {
 			return s
 		}
 	}
+}
+
+// openForUser parses a "user VERB USERNAME [flags]" command line, opens the
+// store and finds the user.
+func openForUser(ctx context.Context, fs *flag.FlagSet, d *dbFlags, args []string, usage string) (*store.DB, *nuanxin.User, error) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(pos) != 1 {
+		return nil, nil, usageError(usage)
+	}
+	db, err := d.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := db.FindUserByName(ctx, sys, pos[0])
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, u, nil
 }

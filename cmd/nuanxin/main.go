@@ -12,7 +12,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
-	"sort"
 	"strings"
 	"syscall"
 
@@ -195,13 +194,4 @@ func required(name, v string) error {
 		return usageError(fmt.Sprintf("缺少参数 --%s", name))
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

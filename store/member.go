@@ -19,7 +19,7 @@ import (
 // people, and the count is most of the cost of a search.
 const (
 	MemberTotalCap = 50000
-	SearchTotalCap = 200
+	SearchTotalCap = 100
 )
 
 const memberCols = `m.id, m.org_id, m.org_path, o.name, m.name, m.id_masked, COALESCE(m.sex, ''), m.birth_date,
@@ -637,21 +637,28 @@ func (db *DB) FindMembers(ctx context.Context, s *nuanxin.Scope, f nuanxin.Membe
 		}
 	}
 	list := &nuanxin.MemberList{}
-	// A member can match twice (zhangsan and zs both start with z), so ask
-	// for twice the page and keep each member once.
-	fetch := offset + limit
-	if kind == qKey {
-		fetch *= 2
+	// A search walks its index once for both the page and the count: it
+	// reads distinct members until it has the page and one more than the
+	// cap, then stops the scan (closing rows stops SQLite stepping). A
+	// member can match twice (zhangsan and zs both start with z), hence the
+	// distinct. A plain list reads its page and counts separately, up to
+	// the larger cap.
+	want := offset + limit
+	if kind != qNone {
+		want = max(want, totalCap+1)
 	}
-	rows, err := db.read.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT %d`, pick, from, w, order, fetch), args...)
+	sqlLimit := want
+	if kind == qKey {
+		sqlLimit *= 4
+	}
+	rows, err := db.queryCached(ctx, fmt.Sprintf(`SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT $%d`, pick, from, w, order, len(args)+1),
+		append(args[:len(args):len(args)], sqlLimit)...)
 	if err != nil {
 		return nil, err
 	}
 	var ids []int64
-	seen := map[int64]bool{}
-	fetched := 0
-	for rows.Next() {
-		fetched++
+	seen := make(map[int64]bool, want)
+	for len(ids) < want && rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
@@ -666,6 +673,7 @@ func (db *DB) FindMembers(ctx context.Context, s *nuanxin.Scope, f nuanxin.Membe
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	found := len(ids)
 	if offset < len(ids) {
 		ids = ids[offset:min(len(ids), offset+limit)]
 	} else {
@@ -674,18 +682,16 @@ func (db *DB) FindMembers(ctx context.Context, s *nuanxin.Scope, f nuanxin.Membe
 	if list.Members, err = db.membersByIDs(ctx, ids); err != nil {
 		return nil, err
 	}
-
-	// The total, counted up to the cap.
-	if len(list.Members) < limit && offset == 0 && (kind != qKey || fetched < fetch) {
-		list.Total = len(list.Members) // the whole result is on this page
-		return list, nil
-	}
-	countSQL := fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT %s FROM %s WHERE %s LIMIT %d) c`, pick, from, w, totalCap+1)
-	if kind == qKey {
-		countSQL = fmt.Sprintf(`SELECT COUNT(DISTINCT member_id) FROM (SELECT k.member_id FROM %s WHERE %s LIMIT %d) c`, from, w, totalCap+1)
-	}
-	if err := db.read.QueryRowContext(ctx, countSQL, args...).Scan(&list.Total); err != nil {
-		return nil, err
+	switch {
+	case kind != qNone:
+		list.Total = found
+	case found < want || (offset == 0 && len(list.Members) < limit):
+		list.Total = found // the whole list was read
+	default:
+		countSQL := fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT %s FROM %s WHERE %s LIMIT %d) c`, pick, from, w, totalCap+1)
+		if err := db.read.QueryRowContext(ctx, countSQL, args...).Scan(&list.Total); err != nil {
+			return nil, err
+		}
 	}
 	if list.Total > totalCap {
 		list.Total, list.TotalCapped = totalCap, true
@@ -745,7 +751,7 @@ func (db *DB) membersByIDs(ctx context.Context, ids []int64) ([]*nuanxin.Member,
 		fmt.Fprintf(&b, "$%d", i+1)
 		args[i] = id
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+memberCols+` FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id IN (`+b.String()+`)`, args...)
+	rows, err := db.queryCached(ctx, `SELECT `+memberCols+` FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id IN (`+b.String()+`)`, args...)
 	if err != nil {
 		return nil, err
 	}

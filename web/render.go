@@ -145,17 +145,8 @@ func (s *Server) parseTemplates() map[string]*template.Template {
 			return strconv.Itoa(m.AgeOn(s.today()))
 		},
 		"indent": func(depth int) string { return strings.Repeat("\u3000", max(depth, 0)) },
-		"statusClass": func(st nuanxin.MemberStatus) string {
-			switch st {
-			case nuanxin.StatusMember:
-				return "tag-green"
-			case nuanxin.StatusReserved:
-				return "tag-orange"
-			case nuanxin.StatusDeceased:
-				return "tag-grey"
-			}
-			return "tag-red"
-		},
+		"statusClass": statusClass,
+		"memberRows":  func(ms []*nuanxin.Member) template.HTML { return memberRows(ms, s.today()) },
 		"json": func(v any) string {
 			b, _ := json.Marshal(v)
 			return string(b)
@@ -386,4 +377,50 @@ func pathID(r *http.Request, name string) (int64, error) {
 func formInt(v string) int64 {
 	id, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 	return id
+}
+
+func statusClass(st nuanxin.MemberStatus) string {
+	switch st {
+	case nuanxin.StatusMember:
+		return "tag-green"
+	case nuanxin.StatusReserved:
+		return "tag-orange"
+	case nuanxin.StatusDeceased:
+		return "tag-grey"
+	}
+	return "tag-red"
+}
+
+// memberRows renders the rows of the member table. It is the one fragment
+// rendered on every keystroke of a search, and html/template's reflection
+// was 40 % of a search's CPU, so it is written out here; every value goes
+// through HTMLEscapeString, as the template would escape it.
+func memberRows(ms []*nuanxin.Member, today nuanxin.Date) template.HTML {
+	if len(ms) == 0 {
+		return template.HTML(`<tr class="empty"><td colspan="9">` + template.HTMLEscapeString(nuanxin.T("ui.members.none")) + `</td></tr>`)
+	}
+	label := func(k string) string { return template.HTMLEscapeString(nuanxin.T("ui.f." + k)) }
+	name, sex, age, org, dept, cat, st, idn, phone := label("name"), label("sex"), label("age"), label("org"),
+		label("department"), label("category"), label("status"), label("id_number"), label("phone")
+	esc := template.HTMLEscapeString
+	var b strings.Builder
+	b.Grow(len(ms) * 900)
+	for _, m := range ms {
+		a := ""
+		if !m.BirthDate.IsZero() {
+			a = strconv.Itoa(m.AgeOn(today))
+		}
+		b.WriteString(`<tr>
+      <td class="col-name" data-label="` + name + `"><a href="/members/` + strconv.FormatInt(m.ID, 10) + `">` + esc(m.Name) + `</a></td>
+      <td data-label="` + sex + `">` + esc(m.Sex.Label()) + `</td>
+      <td class="num" data-label="` + age + `">` + a + `</td>
+      <td class="col-wrap wide" data-label="` + org + `">` + esc(m.OrgName) + `</td>
+      <td class="col-wrap" data-label="` + dept + `">` + esc(m.Department) + `</td>
+      <td data-label="` + cat + `">` + esc(m.Category.Label()) + `</td>
+      <td data-label="` + st + `"><span class="tag ` + statusClass(m.Status) + `">` + esc(m.Status.Label()) + `</span></td>
+      <td class="mono wide" data-label="` + idn + `">` + esc(m.IDMasked) + `</td>
+      <td class="mono" data-label="` + phone + `">` + esc(nuanxin.MaskPhone(m.Phone)) + `</td>
+    </tr>`)
+	}
+	return template.HTML(b.String())
 }

@@ -144,7 +144,7 @@ func (s *Server) parseTemplates() map[string]*template.Template {
 			}
 			return strconv.Itoa(m.AgeOn(s.today()))
 		},
-		"indent": func(depth int) string { return strings.Repeat("\u3000", max(depth, 0)) },
+		"indent":      func(depth int) string { return strings.Repeat("\u3000", max(depth, 0)) },
 		"statusClass": statusClass,
 		"memberRows":  func(ms []*nuanxin.Member) template.HTML { return memberRows(ms, s.today()) },
 		"json": func(v any) string {

@@ -256,16 +256,16 @@ func isUnique(err error, name string) bool {
 // are prepared per call as before.
 const maxCachedStmts = 256
 
-// queryCached runs a read query through a prepared statement kept for the
-// life of the store. The hot reads (a search as the officer types) would
-// otherwise parse and plan their SQL on every call; on SQLite that was a
-// fifth of a search's CPU.
-func (db *DB) queryCached(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+// prepared returns a statement kept for the life of the store, or nil when
+// the cache is full. The hot reads (a search as the officer types, the
+// scope checks under it) would otherwise parse and plan their SQL on every
+// call; on SQLite that was a fifth of a search's CPU.
+func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st, ok := db.stmts.Load(q); ok {
-		return st.(*sql.Stmt).QueryContext(ctx, args...)
+		return st.(*sql.Stmt), nil
 	}
 	if db.nstmts.Load() >= maxCachedStmts {
-		return db.read.QueryContext(ctx, q, args...)
+		return nil, nil
 	}
 	st, err := db.read.PrepareContext(ctx, q)
 	if err != nil {
@@ -273,9 +273,35 @@ func (db *DB) queryCached(ctx context.Context, q string, args ...any) (*sql.Rows
 	}
 	if prev, loaded := db.stmts.LoadOrStore(q, st); loaded {
 		st.Close()
-		st = prev.(*sql.Stmt)
-	} else {
-		db.nstmts.Add(1)
+		return prev.(*sql.Stmt), nil
+	}
+	db.nstmts.Add(1)
+	return st, nil
+}
+
+func (db *DB) queryCached(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := db.prepared(ctx, q)
+	if err != nil || st == nil {
+		return db.read.QueryContext(ctx, q, args...)
 	}
 	return st.QueryContext(ctx, args...)
+}
+
+// cachedReader is the read pool seen through the statement cache, for the
+// helpers that take a querier.
+type cachedReader struct{ db *DB }
+
+func (c cachedReader) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if st, err := c.db.prepared(ctx, q); err == nil && st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return c.db.read.QueryRowContext(ctx, q, args...)
+}
+
+func (c cachedReader) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return c.db.queryCached(ctx, q, args...)
+}
+
+func (c cachedReader) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return c.db.read.ExecContext(ctx, q, args...)
 }

@@ -58,7 +58,7 @@ func memberInScope(ctx context.Context, q querier, s *nuanxin.Scope, perm nuanxi
 }
 
 func (db *DB) FindMemberByID(ctx context.Context, s *nuanxin.Scope, id int64) (*nuanxin.Member, error) {
-	return memberInScope(ctx, db.read, s, nuanxin.PermMemberRead, id)
+	return memberInScope(ctx, cachedReader{db}, s, nuanxin.PermMemberRead, id)
 }
 
 // secretFields are the stored forms of a 身份证号.
@@ -475,7 +475,7 @@ func (db *DB) ReceiveMember(ctx context.Context, s *nuanxin.Scope, idNumber stri
 }
 
 func (db *DB) FindMemberEvents(ctx context.Context, s *nuanxin.Scope, memberID int64) ([]*nuanxin.MemberEvent, error) {
-	if _, err := memberInScope(ctx, db.read, s, nuanxin.PermMemberRead, memberID); err != nil {
+	if _, err := memberInScope(ctx, cachedReader{db}, s, nuanxin.PermMemberRead, memberID); err != nil {
 		return nil, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.member_id, e.kind, e.date, COALESCE(e.from_org_id, 0), COALESCE(e.to_org_id, 0),
@@ -552,7 +552,7 @@ func classifyQuery(q string) (queryKind, string) {
 func (db *DB) FindMembers(ctx context.Context, s *nuanxin.Scope, f nuanxin.MemberFilter) (*nuanxin.MemberList, error) {
 	paths := s.Paths(nuanxin.PermMemberRead)
 	if f.OrgID != 0 {
-		org, err := orgInScope(ctx, db.read, s, nuanxin.PermMemberRead, f.OrgID)
+		org, err := orgInScope(ctx, cachedReader{db}, s, nuanxin.PermMemberRead, f.OrgID)
 		if err != nil {
 			return nil, err
 		}
@@ -704,7 +704,7 @@ func (db *DB) FindMembers(ctx context.Context, s *nuanxin.Scope, f nuanxin.Membe
 func (db *DB) CountMembers(ctx context.Context, s *nuanxin.Scope, orgID int64) (*nuanxin.MemberCounts, error) {
 	paths := s.Paths(nuanxin.PermMemberRead)
 	if orgID != 0 {
-		org, err := orgInScope(ctx, db.read, s, nuanxin.PermMemberRead, orgID)
+		org, err := orgInScope(ctx, cachedReader{db}, s, nuanxin.PermMemberRead, orgID)
 		if err != nil {
 			return nil, err
 		}

@@ -46,7 +46,7 @@ type querier interface {
 }
 
 func (db *DB) FindOrgByID(ctx context.Context, s *nuanxin.Scope, id int64) (*nuanxin.Org, error) {
-	o, err := orgInScope(ctx, db.read, s, nuanxin.PermOrgRead, id)
+	o, err := orgInScope(ctx, cachedReader{db}, s, nuanxin.PermOrgRead, id)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func (db *DB) FindOrgs(ctx context.Context, s *nuanxin.Scope, f nuanxin.OrgFilte
 	var args []any
 	where := []string{scopeCond("o.path", s.Paths(nuanxin.PermOrgRead), &args)}
 	if f.RootID != 0 {
-		root, err := orgInScope(ctx, db.read, s, nuanxin.PermOrgRead, f.RootID)
+		root, err := orgInScope(ctx, cachedReader{db}, s, nuanxin.PermOrgRead, f.RootID)
 		if err != nil {
 			return nil, err
 		}

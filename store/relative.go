@@ -17,7 +17,7 @@ func scanRelative(sc interface{ Scan(...any) error }) (*nuanxin.Relative, error)
 }
 
 func (db *DB) FindRelatives(ctx context.Context, s *nuanxin.Scope, memberID int64) ([]*nuanxin.Relative, error) {
-	if _, err := memberInScope(ctx, db.read, s, nuanxin.PermMemberRead, memberID); err != nil {
+	if _, err := memberInScope(ctx, cachedReader{db}, s, nuanxin.PermMemberRead, memberID); err != nil {
 		return nil, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+relativeCols+` FROM relatives WHERE member_id = $1

@@ -447,6 +447,9 @@ type MemberService interface {
 type MemberRecord struct {
 	Member    *Member
 	Relatives []*Relative
+	// Events after 入会 (which the writer records itself from JoinDate),
+	// in date order: 退休, 转出, 去世 … so the history matches the status.
+	Events []*MemberEvent
 }
 
 // BulkMemberWriter inserts many new members fast, in batches inside one

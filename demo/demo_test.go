@@ -555,3 +555,43 @@ func BenchmarkGenerate(b *testing.B) {
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "records/s")
 	b.ReportMetric(float64(g.relatives)/float64(g.n), "relatives/member")
 }
+
+// Every status and the 退休 category are explained by the history, in date
+// order, after 入会 and not after today.
+func TestHistoryMatchesStatus(t *testing.T) {
+	f, _ := generate(t, 5000, 11)
+	today := testToday
+	want := map[nuanxin.MemberStatus]nuanxin.EventKind{
+		nuanxin.StatusReserved: nuanxin.EventReserve, nuanxin.StatusTransferred: nuanxin.EventTransferOut,
+		nuanxin.StatusWithdrawn: nuanxin.EventWithdraw, nuanxin.StatusDeceased: nuanxin.EventDeath,
+	}
+	withEvents := 0
+	for _, r := range f.recs {
+		m := r.Member
+		var kinds []nuanxin.EventKind
+		prev := m.JoinDate
+		for _, e := range r.Events {
+			// strictly after the previous event, unless both fell on today
+			if !e.Date.After(prev) && e.Date != today || e.Date.After(today) {
+				t.Fatalf("%s: %s on %s, previous %s", m.Name, e.Kind, e.Date, prev)
+			}
+			prev = e.Date
+			kinds = append(kinds, e.Kind)
+		}
+		if len(kinds) > 0 {
+			withEvents++
+		}
+		if (m.Category == nuanxin.CategoryRetired) != (len(kinds) > 0 && kinds[0] == nuanxin.EventRetire) {
+			t.Fatalf("%s: category %s, history %v", m.Name, m.Category, kinds)
+		}
+		if k, ok := want[m.Status]; ok && (len(kinds) == 0 || kinds[len(kinds)-1] != k) {
+			t.Fatalf("%s: status %s, history %v", m.Name, m.Status, kinds)
+		}
+		if m.Status == nuanxin.StatusMember && len(kinds) > 0 && kinds[len(kinds)-1] != nuanxin.EventRetire {
+			t.Fatalf("%s: 在会 with history %v", m.Name, kinds)
+		}
+	}
+	if withEvents < 300 {
+		t.Fatalf("only %d members have a history beyond 入会", withEvents)
+	}
+}

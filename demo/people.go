@@ -75,6 +75,7 @@ type gen struct {
 	login                             *nuanxin.Member
 	relSlab                           []nuanxin.Relative
 	relPtrs                           []*nuanxin.Relative
+	lastJoin                          int // day index of the last member's 入会
 }
 
 func newGen(seed int64, t *tree, today nuanxin.Date) *gen {
@@ -274,6 +275,7 @@ func (g *gen) member(m *nuanxin.Member, rec *nuanxin.MemberRecord) error {
 	}
 	g.work(m, b, brn, birth, cat)
 	m.Status = nuanxin.MemberStatuses[g.statusPick[cat].pick(r)]
+	g.lifeEvents(m, rec, birth, cat)
 	g.numbers(m, b)
 	g.phone(m, cat)
 	if chance(r, 0.05) {
@@ -363,6 +365,43 @@ func (g *gen) work(m *nuanxin.Member, b *base, brn *branch, birth int, cat nuanx
 	hire = max(hire, earliest)
 	join := hire + min(15+r.IntN(400), today-hire)
 	m.HireDate, m.JoinDate = g.d.t[hire].date, g.d.t[join].date
+	g.lastJoin = join
+}
+
+// lifeEvents writes the history that explains a member's category and
+// status: 退休 for the retired, then 保留会籍/转出/退会/去世 as the status
+// says, each dated after the one before and not after today.
+func (g *gen) lifeEvents(m *nuanxin.Member, rec *nuanxin.MemberRecord, birth int, cat nuanxin.Category) {
+	r, today, last := g.r, g.d.today, g.lastJoin
+	add := func(kind nuanxin.EventKind, day int, notes string) {
+		day = min(max(day, last+1), today)
+		last = day
+		rec.Events = append(rec.Events, &nuanxin.MemberEvent{Kind: kind, Date: g.d.t[day].date, Notes: notes})
+	}
+	within := func(years int) int { // a day in the last `years` years, after the previous event
+		lo := max(last+1, today-spanDays(years))
+		if lo >= today {
+			return today
+		}
+		return lo + r.IntN(today-lo+1)
+	}
+	if cat == nuanxin.CategoryRetired {
+		age := 60
+		if m.Sex == nuanxin.Female {
+			age = 55
+		}
+		add(nuanxin.EventRetire, birth+spanDays(age), "")
+	}
+	switch m.Status {
+	case nuanxin.StatusReserved:
+		add(nuanxin.EventReserve, within(3), "歇岗期间保留会籍")
+	case nuanxin.StatusTransferred:
+		add(nuanxin.EventTransferOut, within(2), "调往系统外单位")
+	case nuanxin.StatusWithdrawn:
+		add(nuanxin.EventWithdraw, within(5), "本人申请")
+	case nuanxin.StatusDeceased:
+		add(nuanxin.EventDeath, within(3), "")
+	}
 }
 
 // numbers fills the 工号 (unique within the 基层工会: six digits or more

@@ -104,7 +104,15 @@ func (db *DB) BulkCreateMembers(ctx context.Context, s *nuanxin.Scope, recs []nu
 			if joined.IsZero() {
 				joined = today
 			}
-			events = append(events, []any{m.ID, nuanxin.EventJoin, joined, m.OrgID, now})
+			events = append(events, []any{m.ID, nuanxin.EventJoin, joined, nil, m.OrgID, "", now})
+			for _, e := range b.rec.Events {
+				e.MemberID = m.ID
+				from := any(nil)
+				if e.Kind == nuanxin.EventTransferOut {
+					from = m.OrgID
+				}
+				events = append(events, []any{m.ID, e.Kind, e.Date, from, nullID(e.ToOrgID), e.Notes, now})
+			}
 		}
 		if err := tx.insertRows(ctx, "members", memberInsertCols, members); err != nil {
 			if isUnique(err, "id_hash") {
@@ -122,7 +130,7 @@ func (db *DB) BulkCreateMembers(ctx context.Context, s *nuanxin.Scope, recs []nu
 			"birth_date", "school", "phone", "notes", "created_at", "updated_at"}, rels); err != nil {
 			return err
 		}
-		if err := tx.insertRows(ctx, "member_events", []string{"member_id", "kind", "date", "to_org_id", "created_at"}, events); err != nil {
+		if err := tx.insertRows(ctx, "member_events", []string{"member_id", "kind", "date", "from_org_id", "to_org_id", "notes", "created_at"}, events); err != nil {
 			return err
 		}
 		for _, r := range recs {

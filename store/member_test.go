@@ -364,8 +364,15 @@ func TestBulkCreateMembers(t *testing.T) {
 			m.Normalize()
 			recs = append(recs, nuanxin.MemberRecord{Member: m, Relatives: []*nuanxin.Relative{{Relation: nuanxin.RelSpouse, Name: "李娜"}}})
 		}
+		recs[1].Member.JoinDate = nuanxin.NewDate(2010, 1, 1)
+		recs[1].Events = []*nuanxin.MemberEvent{{Kind: nuanxin.EventTransferOut, Date: nuanxin.NewDate(2024, 5, 1), Notes: "调出"}}
 		if err := db.BulkCreateMembers(ctx, sys, recs); err != nil {
 			t.Fatal(err)
+		}
+		evs, err := db.FindMemberEvents(ctx, sys, recs[1].Member.ID)
+		if err != nil || len(evs) != 2 || evs[0].Kind != nuanxin.EventJoin || evs[1].Kind != nuanxin.EventTransferOut ||
+			evs[1].FromOrgID != tr.A1.ID || evs[1].Notes != "调出" {
+			t.Fatalf("bulk history: %+v %v", evs, err)
 		}
 		l, err := db.FindMembers(ctx, scopeFor(nuanxin.RoleClerk, tr.A), nuanxin.MemberFilter{OrgID: tr.A1.ID})
 		if err != nil || l.Total != 1200 || l.TotalCapped {

@@ -151,6 +151,13 @@ func (db *DB) Migrate(ctx context.Context) error {
 // Analyze refreshes planner statistics after a bulk load, so SQLite picks
 // the pinyin index for a subtree's first page.
 func (db *DB) Analyze(ctx context.Context) error {
+	if db.dialect == SQLite {
+		// Sampling a thousand rows per index gives the planner what it needs
+		// in a fraction of a full ANALYZE of a million-member table.
+		if _, err := db.write.ExecContext(ctx, "PRAGMA analysis_limit = 1000"); err != nil {
+			return err
+		}
+	}
 	_, err := db.write.ExecContext(ctx, "ANALYZE")
 	return err
 }

@@ -48,7 +48,6 @@ CREATE TABLE members (
     updated_at  BIGINT NOT NULL
 );
 CREATE INDEX members_org_pinyin ON members(org_path, pinyin);
-CREATE INDEX members_pinyin ON members(pinyin);
 CREATE INDEX members_org_status ON members(org_path, status, category);
 CREATE INDEX members_org_id ON members(org_id, employee_no);
 CREATE INDEX members_id_tail ON members(id_tail);

@@ -419,3 +419,37 @@ func monthDay(i int) string {
 	m, d := i%12+1, i%28+1
 	return twoDigits(m) + twoDigits(d)
 }
+
+// BulkLoad suspends the secondary indexes and always puts them back, even
+// when the load fails; uniqueness holds throughout.
+func TestBulkLoadRestoresIndexes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		tr := newTree(t, db)
+		before, err := db.IndexesForTest(ctx)
+		if err != nil || before < 5 {
+			t.Fatalf("indexes before: %d %v", before, err)
+		}
+		id := idn("430102", "19850315", 11)
+		err = db.BulkLoad(ctx, func() error {
+			during, _ := db.IndexesForTest(ctx)
+			if during >= before {
+				t.Errorf("indexes not suspended: %d", during)
+			}
+			m := &nuanxin.Member{OrgID: tr.A.ID, Name: "张三", IDNumber: id, Category: nuanxin.CategoryActive}
+			if err := db.BulkCreateMembers(ctx, sys, []nuanxin.MemberRecord{{Member: m}}); err != nil {
+				return err
+			}
+			dup := &nuanxin.Member{OrgID: tr.A.ID, Name: "张三", IDNumber: id, Category: nuanxin.CategoryActive}
+			return db.BulkCreateMembers(ctx, sys, []nuanxin.MemberRecord{{Member: dup}})
+		})
+		if code(err) != nuanxin.ECONFLICT {
+			t.Fatalf("duplicate during bulk load: %v", err)
+		}
+		if after, _ := db.IndexesForTest(ctx); after != before {
+			t.Fatalf("indexes after a failed load: %d, want %d", after, before)
+		}
+		if l, _ := db.FindMembers(ctx, sys, nuanxin.MemberFilter{Query: "zs"}); len(l.Members) != 1 {
+			t.Fatalf("search after bulk load: %d", len(l.Members))
+		}
+	})
+}

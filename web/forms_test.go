@@ -650,3 +650,36 @@ func TestAuditDiff(t *testing.T) {
 		t.Errorf("raw fallback %v", got)
 	}
 }
+
+// A 会员 self-service login is tied to the member by 身份证号, within the
+// admin's scope only.
+func TestUserLinkedToMember(t *testing.T) {
+	f := newFixture(t)
+	idn := idNumber(next())
+	m := &nuanxin.Member{OrgID: f.A.ID, Name: "李自助", IDNumber: idn, Category: nuanxin.CategoryActive}
+	if err := f.db.CreateMember(bg, sys, m); err != nil {
+		t.Fatal(err)
+	}
+	post := func(username, idNumber string) *httptest.ResponseRecorder {
+		return f.do("admin", req{method: "POST", path: "/users", form: url.Values{"_once": {newToken()},
+			"username": {username}, "name": {"李自助"}, "home_org_id": {id(f.A.ID)}, "member_id_number": {idNumber},
+			"password": {testPassword}, "password2": {testPassword}}})
+	}
+	mustStatus(t, post("li.self", idn), http.StatusSeeOther)
+	u, err := f.db.FindUserByName(bg, sys, "li.self")
+	if err != nil || u.MemberID != m.ID {
+		t.Fatalf("linked member: %+v %v", u, err)
+	}
+	// a member of B (outside the admin of A) is not found, and nothing is created
+	idB := idNumber(next())
+	if err := f.db.CreateMember(bg, sys, &nuanxin.Member{OrgID: f.B.ID, Name: "王外单位", IDNumber: idB, Category: nuanxin.CategoryActive}); err != nil {
+		t.Fatal(err)
+	}
+	body := mustStatus(t, post("other.self", idB), http.StatusUnprocessableEntity)
+	contains(t, body, html.EscapeString(nuanxin.T("member.id.unknown")), `value="other.self"`)
+	body = mustStatus(t, post("bad.self", "12345"), http.StatusUnprocessableEntity)
+	contains(t, body, `id="e-member_id_number"`)
+	if _, err := f.db.FindUserByName(bg, sys, "other.self"); nuanxin.ErrorCode(err) != nuanxin.ENOTFOUND {
+		t.Fatalf("user created with an unknown member: %v", err)
+	}
+}

@@ -71,7 +71,7 @@ func (s *Server) handleUserNew(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	v := url.Values{}
-	for _, k := range []string{"username", "name", "home_org_id", "must_change"} {
+	for _, k := range []string{"username", "name", "home_org_id", "must_change", "member_id_number"} {
 		v.Set(k, strings.TrimSpace(r.PostForm.Get(k)))
 	}
 	f := newForm(v) // passwords are never echoed back
@@ -82,6 +82,20 @@ func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request) {
 	var fe nuanxin.FieldErrors
 	if u.HomeOrgID == 0 {
 		fe.Add("home_org_id", "user.home_org.required")
+	}
+	// A 会员 self-service login is tied to the member by 身份证号, which the
+	// officer has at hand; the lookup runs in the officer's own scope.
+	if idn := v.Get("member_id_number"); idn != "" {
+		if _, perr := nuanxin.ParseIDNumber(idn); perr != nil {
+			fe = append(fe, fieldErr("member_id_number", perr))
+		} else if l, ferr := s.members.FindMembers(r.Context(), scopeOf(r), nuanxin.MemberFilter{Query: idn, Limit: 1}); ferr != nil {
+			s.fail(w, r, ferr)
+			return
+		} else if len(l.Members) == 0 {
+			fe.Add("member_id_number", "member.id.unknown")
+		} else {
+			u.MemberID = l.Members[0].ID
+		}
 	}
 	if pw == "" {
 		fe.Add("password", "ui.password.new_required")

@@ -64,7 +64,11 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	db := storetest.Open(t)
+	return newFixtureOn(t, storetest.Open(t))
+}
+
+func newFixtureOn(t testing.TB, db *store.DB) *fixture {
+	t.Helper()
 	f := &fixture{t: t, db: db, users: map[string]*testUser{}}
 	f.G = f.org(0, "华夏集团工会", nuanxin.OrgGroup)
 	f.A = f.org(f.G.ID, "发电公司工会", nuanxin.OrgBase)

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/nuanxin/nuanxin"
+	"github.com/nuanxin/nuanxin/store"
+	"github.com/nuanxin/nuanxin/store/storetest"
 )
 
 // target is what a matrix row acts on: the request, and a name that must
@@ -280,7 +282,10 @@ func id64(n int64) string { return id(n) }
 // asserts the exact status. The route table is the source: a route without
 // a row, or a row without a route, fails.
 func TestRouteMatrix(t *testing.T) {
-	f := newFixture(t)
+	storetest.Each(t, func(t *testing.T, db *store.DB) { routeMatrix(t, newFixtureOn(t, db)) })
+}
+
+func routeMatrix(t *testing.T, f *fixture) {
 	rows := map[string]matrixRow{}
 	for _, r := range matrix() {
 		rows[r.method+" "+r.pattern] = r

@@ -284,6 +284,7 @@ func TestScreenshots(t *testing.T) {
 		{"orgs", "/orgs", ".tree-table", nil, false},
 		{"org", fmt.Sprintf("/orgs/%d", site.clerkOrg), ".grid-2", nil, false},
 		{"users", "/users", ".table", nil, false},
+		{"user-new", "/users/new", ".form", nil, false},
 		{"user", fmt.Sprintf("/users/%d", site.clerkUser), ".desc", nil, false},
 		{"audit", "/audit", ".audit-table", nil, true},
 		{"notfound", "/members/999999", ".result-page", nil, false},

@@ -1,0 +1,29 @@
+package nuanxin
+
+func init() {
+	RegisterMessages(map[string]string{
+		"import.column":              "%s列",
+		"import.column_header":       "%s列（%s）",
+		"import.row_error":           "第%d行：%s",
+		"import.row_col_error":       "第%d行 %s：%s",
+		"import.outcome.created":     "新增",
+		"import.outcome.updated":     "更新",
+		"import.outcome.unchanged":   "无变化",
+		"import.outcome.rejected":    "未导入",
+		"import.summary":             "共%d行：新增%d人，更新%d人，无变化%d人，未导入%d行",
+		"import.summary_dry":         "预检共%d行：将新增%d人，将更新%d人，无变化%d人，不能导入%d行（尚未写入任何数据）",
+		"import.dup_in_file":         "与第%d行的身份证号码重复，同一人只能出现一次",
+		"import.dup_empno_in_file":   "与第%d行的工号重复",
+		"import.transfer":            "此人是%s的会员，不能重复建档；如已调入本单位，请由原单位办理转出后在会员页面“接收转入”",
+		"import.transfer_released":   "此人已由%s办理转出，请在会员页面“接收转入”，不要重复导入",
+		"import.transfer_hidden":     "此人已是其他工会组织的会员，不能重复建档；请联系上级工会办理转会",
+		"import.empno_conflict":      "工号%s在本单位已属于%s（身份证号不同），请核对",
+		"import.no_id_no_match":      "没有身份证号码，也没有按工号找到本单位的会员；新会员必须填写身份证号码",
+		"import.org_unknown":         "所属工会“%s”不在%s之下，请填写下级工会的名称或代码",
+		"import.org_closed":          "所属工会“%s”已撤销，不能导入会员",
+		"import.card_taken":          "会员证号%s已被其他会员使用",
+		"import.status_transition":   "会籍状态不能从“%s”直接改为“%s”，请在会员页面办理会籍变动",
+		"import.audit_created":       "导入新增会员",
+		"import.audit_updated":       "导入更新会员",
+	})
+}

@@ -145,6 +145,9 @@ type MemberRow struct {
 	Present map[string]bool
 	OrgRef  string
 	Errors  []RowError // problems found while parsing the cells
+	// Columns names the column of each field ("C列（身份证号码）"), the same
+	// map for every row of a file, so later checks point where the reader did.
+	Columns map[string]string
 }
 
 // Rejected reports whether the row has an error that is not a warning.
@@ -198,4 +201,52 @@ func ColumnLetter(i int) string {
 		s = fmt.Sprintf("%c", 'A'+(i-1)%26) + s
 	}
 	return s
+}
+
+// ApplyImport copies the fields an imported row has (present) onto m, the
+// stored member, and returns what changed, for the preview and the audit
+// log. Empty cells never blank a stored field. The 身份证号 is the match key
+// and the org and 会籍状态 change through lifecycle events, so neither is
+// copied here; phones in the changes are masked.
+func (m *Member) ApplyImport(in *Member, present map[string]bool) []FieldChange {
+	var ch []FieldChange
+	str := func(field string, dst *string, v string, show func(string) string) {
+		if !present[field] || *dst == v {
+			return
+		}
+		if show == nil {
+			show = func(s string) string { return s }
+		}
+		ch = append(ch, FieldChange{Field: field, Old: show(*dst), New: show(v)})
+		*dst = v
+	}
+	date := func(field string, dst *Date, v Date) {
+		if !present[field] || *dst == v {
+			return
+		}
+		ch = append(ch, FieldChange{Field: field, Old: dst.String(), New: v.String()})
+		*dst = v
+	}
+	str("name", &m.Name, in.Name, nil)
+	if present["sex"] && m.Sex != in.Sex {
+		ch = append(ch, FieldChange{Field: "sex", Old: m.Sex.Label(), New: in.Sex.Label()})
+		m.Sex = in.Sex
+	}
+	date("birth_date", &m.BirthDate, in.BirthDate)
+	str("ethnicity", &m.Ethnicity, in.Ethnicity, nil)
+	str("political", &m.Political, in.Political, nil)
+	str("education", &m.Education, in.Education, nil)
+	str("phone", &m.Phone, in.Phone, MaskPhone)
+	if present["category"] && m.Category != in.Category {
+		ch = append(ch, FieldChange{Field: "category", Old: m.Category.Label(), New: in.Category.Label()})
+		m.Category = in.Category
+	}
+	str("department", &m.Department, in.Department, nil)
+	str("post", &m.Post, in.Post, nil)
+	str("employee_no", &m.EmployeeNo, in.EmployeeNo, nil)
+	date("hire_date", &m.HireDate, in.HireDate)
+	date("join_date", &m.JoinDate, in.JoinDate)
+	str("card_no", &m.CardNo, in.CardNo, nil)
+	str("notes", &m.Notes, in.Notes, nil)
+	return ch
 }

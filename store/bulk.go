@@ -31,6 +31,39 @@ func (db *DB) BulkCreateMembers(ctx context.Context, s *nuanxin.Scope, recs []nu
 	if len(recs) == 0 {
 		return nil
 	}
+	prep := db.prepareBulk(recs)
+	return db.withTx(ctx, s, func(tx *Tx) error {
+		orgs := map[int64]*nuanxin.Org{}
+		for _, b := range prep {
+			m := b.rec.Member
+			if m.IDNumber == "" {
+				return nuanxin.Invalid("id_number", "member.id.required")
+			}
+			if _, ok := orgs[m.OrgID]; !ok {
+				o, err := orgInScope(ctx, tx, s, nuanxin.PermMemberWrite, m.OrgID)
+				if err != nil {
+					return err
+				}
+				if o.Closed {
+					return nuanxin.Invalid("org_id", "member.org.closed")
+				}
+				orgs[m.OrgID] = o
+			}
+		}
+		ids, err := tx.insertBulk(ctx, prep, orgs)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			r.Member.IDNumber = ""
+		}
+		return tx.audit(ctx, "member.bulk_create", "member", 0, commonPath(orgs), nil,
+			map[string]any{"count": len(recs), "first_id": ids[0], "last_id": ids[len(ids)-1]})
+	})
+}
+
+// prepareBulk computes the derived fields of records on every core.
+func (db *DB) prepareBulk(recs []nuanxin.MemberRecord) []bulkMember {
 	prep := make([]bulkMember, len(recs))
 	var wg sync.WaitGroup
 	workers := runtime.NumCPU()
@@ -52,93 +85,81 @@ func (db *DB) BulkCreateMembers(ctx context.Context, s *nuanxin.Scope, recs []nu
 		}(w)
 	}
 	wg.Wait()
+	return prep
+}
 
-	return db.withTx(ctx, s, func(tx *Tx) error {
-		orgs := map[int64]*nuanxin.Org{}
-		for _, b := range prep {
-			m := b.rec.Member
-			if m.IDNumber == "" {
-				return nuanxin.Invalid("id_number", "member.id.required")
-			}
-			if _, ok := orgs[m.OrgID]; !ok {
-				o, err := orgInScope(ctx, tx, s, nuanxin.PermMemberWrite, m.OrgID)
-				if err != nil {
-					return err
-				}
-				if o.Closed {
-					return nuanxin.Invalid("org_id", "member.org.closed")
-				}
-				orgs[m.OrgID] = o
-			}
+// insertBulk writes prepared records whose orgs (checked by the caller) are
+// in orgs, and returns their new ids. Members get their ids and org
+// fields filled in.
+func (tx *Tx) insertBulk(ctx context.Context, prep []bulkMember, orgs map[int64]*nuanxin.Org) ([]int64, error) {
+	ids, err := tx.reserveIDs(ctx, "members", len(prep))
+	if err != nil {
+		return nil, err
+	}
+	now := ms(tx.now)
+	today := tx.db.today()
+	by := ""
+	if tx.scope != nil {
+		by = tx.scope.Username
+	}
+	var members, keys, rels, events [][]any
+	for i := range prep {
+		b := &prep[i]
+		m := b.rec.Member
+		m.ID = ids[i]
+		o := orgs[m.OrgID]
+		m.OrgPath, m.OrgName, m.Pinyin, m.IDMasked, m.Version = o.Path, o.Name, b.py, b.sec.masked, 1
+		m.CreatedAt, m.UpdatedAt = tx.now, tx.now
+		if m.Status == "" {
+			m.Status = nuanxin.StatusMember
 		}
-		ids, err := tx.reserveIDs(ctx, "members", len(prep))
-		if err != nil {
-			return err
+		members = append(members, []any{m.ID, m.OrgID, m.OrgPath, m.Name, m.Pinyin, b.sec.enc, b.sec.hash, b.sec.masked, b.sec.tail,
+			nullStr(string(m.Sex)), m.BirthDate, birthMD(m.BirthDate), nullStr(m.Phone), m.Ethnicity, m.Political, m.Education,
+			m.Category, m.Department, m.Post, nullStr(m.EmployeeNo), m.HireDate, m.JoinDate, m.Status,
+			nullStr(m.CardNo), m.Notes, 1, now, now})
+		for _, k := range b.keys {
+			keys = append(keys, []any{k, m.OrgPath, m.ID})
 		}
-		now := ms(tx.now)
-		today := db.today()
-		var members, keys, rels, events [][]any
-		for i := range prep {
-			b := &prep[i]
-			m := b.rec.Member
-			m.ID = ids[i]
-			o := orgs[m.OrgID]
-			m.OrgPath, m.OrgName, m.Pinyin, m.IDMasked, m.Version = o.Path, o.Name, b.py, b.sec.masked, 1
-			if m.Status == "" {
-				m.Status = nuanxin.StatusMember
-			}
-			members = append(members, []any{m.ID, m.OrgID, m.OrgPath, m.Name, m.Pinyin, b.sec.enc, b.sec.hash, b.sec.masked, b.sec.tail,
-				nullStr(string(m.Sex)), m.BirthDate, birthMD(m.BirthDate), nullStr(m.Phone), m.Ethnicity, m.Political, m.Education,
-				m.Category, m.Department, m.Post, nullStr(m.EmployeeNo), m.HireDate, m.JoinDate, m.Status,
-				nullStr(m.CardNo), m.Notes, 1, now, now})
-			for _, k := range b.keys {
-				keys = append(keys, []any{k, m.OrgPath, m.ID})
-			}
-			for j, r := range b.rec.Relatives {
-				r.MemberID = m.ID
-				rs := b.rel[j]
-				rels = append(rels, []any{m.ID, r.Relation, r.Name, rs.enc, nullStr(rs.hash), rs.masked, nullStr(string(r.Sex)),
-					r.BirthDate, r.School, nullStr(r.Phone), r.Notes, now, now})
-			}
-			joined := m.JoinDate
-			if joined.IsZero() {
-				joined = today
-			}
-			events = append(events, []any{m.ID, nuanxin.EventJoin, joined, nil, m.OrgID, "", now})
-			for _, e := range b.rec.Events {
-				e.MemberID = m.ID
-				from := any(nil)
-				if e.Kind == nuanxin.EventTransferOut {
-					from = m.OrgID
-				}
-				events = append(events, []any{m.ID, e.Kind, e.Date, from, nullID(e.ToOrgID), e.Notes, now})
-			}
+		for j, r := range b.rec.Relatives {
+			r.MemberID = m.ID
+			rs := b.rel[j]
+			rels = append(rels, []any{m.ID, r.Relation, r.Name, rs.enc, nullStr(rs.hash), rs.masked, nullStr(string(r.Sex)),
+				r.BirthDate, r.School, nullStr(r.Phone), r.Notes, now, now})
 		}
-		if err := tx.insertRows(ctx, "members", memberInsertCols, members); err != nil {
-			if isUnique(err, "id_hash") {
-				return nuanxin.Errorf(nuanxin.ECONFLICT, "member.id.elsewhere")
+		joined := m.JoinDate
+		if joined.IsZero() {
+			joined = today
+		}
+		events = append(events, []any{m.ID, nuanxin.EventJoin, joined, nil, m.OrgID, "", by, now})
+		for _, e := range b.rec.Events {
+			e.MemberID = m.ID
+			from := any(nil)
+			if e.Kind == nuanxin.EventTransferOut {
+				from = m.OrgID
 			}
-			if isUnique(err, "card_no") {
-				return nuanxin.Invalid("card_no", "member.card.duplicate", "")
-			}
-			return err
+			events = append(events, []any{m.ID, e.Kind, e.Date, from, nullID(e.ToOrgID), e.Notes, by, now})
 		}
-		if err := tx.insertRows(ctx, "member_keys", []string{"key", "org_path", "member_id"}, keys); err != nil {
-			return err
+	}
+	if err := tx.insertRows(ctx, "members", memberInsertCols, members); err != nil {
+		if isUnique(err, "id_hash") {
+			return nil, nuanxin.Errorf(nuanxin.ECONFLICT, "member.id.elsewhere")
 		}
-		if err := tx.insertRows(ctx, "relatives", []string{"member_id", "relation", "name", "id_enc", "id_hash", "id_masked", "sex",
-			"birth_date", "school", "phone", "notes", "created_at", "updated_at"}, rels); err != nil {
-			return err
+		if isUnique(err, "card_no") {
+			return nil, nuanxin.Invalid("card_no", "member.card.duplicate", "")
 		}
-		if err := tx.insertRows(ctx, "member_events", []string{"member_id", "kind", "date", "from_org_id", "to_org_id", "notes", "created_at"}, events); err != nil {
-			return err
-		}
-		for _, r := range recs {
-			r.Member.IDNumber = ""
-		}
-		return tx.audit(ctx, "member.bulk_create", "member", 0, commonPath(orgs), nil,
-			map[string]any{"count": len(recs), "first_id": ids[0], "last_id": ids[len(ids)-1], "relatives": len(rels)})
-	})
+		return nil, err
+	}
+	if err := tx.insertRows(ctx, "member_keys", []string{"key", "org_path", "member_id"}, keys); err != nil {
+		return nil, err
+	}
+	if err := tx.insertRows(ctx, "relatives", []string{"member_id", "relation", "name", "id_enc", "id_hash", "id_masked", "sex",
+		"birth_date", "school", "phone", "notes", "created_at", "updated_at"}, rels); err != nil {
+		return nil, err
+	}
+	if err := tx.insertRows(ctx, "member_events", []string{"member_id", "kind", "date", "from_org_id", "to_org_id", "notes", "username", "created_at"}, events); err != nil {
+		return nil, err
+	}
+	return ids, nil
 }
 
 var memberInsertCols = []string{"id", "org_id", "org_path", "name", "pinyin", "id_enc", "id_hash", "id_masked", "id_tail",

@@ -1,0 +1,503 @@
+package store
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/nuanxin/nuanxin"
+	"github.com/nuanxin/nuanxin/pinyin"
+)
+
+// importBatch is the number of rows matched and written together: large
+// enough that the lookups are a few IN queries per batch, small enough that
+// a million-row file never sits in memory.
+const importBatch = 5000
+
+// ImportMembers applies a roster to the members under opt.OrgID.
+//
+// Each row is matched by 身份证号 across the whole installation (then, when
+// the row has no 身份证号, by 工号 within its org). A match under the
+// import's org is updated with the fields the row has (an empty cell keeps
+// the stored value); a match anywhere else is a 转会 candidate and is
+// rejected, never duplicated; no match is created. A dry run does all of
+// this against the stored data and writes nothing. A commit writes every
+// valid row in one transaction: all of them or, if anything fails
+// (including the process being killed), none.
+func (db *DB) ImportMembers(ctx context.Context, s *nuanxin.Scope, src nuanxin.MemberRowSource, opt nuanxin.MemberImportOptions) (*nuanxin.ImportReport, error) {
+	root, err := orgInScope(ctx, cachedReader{db}, s, nuanxin.PermMemberWrite, opt.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if root.Closed {
+		return nil, nuanxin.Invalid("org_id", "member.org.closed")
+	}
+	im := &importer{db: db, s: s, src: src, root: root, opt: opt, today: db.today(), rep: &nuanxin.ImportReport{DryRun: opt.DryRun, Errors: []nuanxin.RowError{}},
+		seenID: map[[16]byte]int{}, seenEmp: map[string]int{}, seenCard: map[string]int{}}
+	if err := im.loadOrgs(ctx, cachedReader{db}); err != nil {
+		return nil, err
+	}
+	if opt.DryRun {
+		return im.rep, im.run(ctx, cachedReader{db}, nil)
+	}
+	err = db.withTx(ctx, s, func(tx *Tx) error {
+		// Re-read the subtree inside the transaction: it is what the rows
+		// are checked against when they are written.
+		if _, err := orgInScope(ctx, tx, s, nuanxin.PermMemberWrite, opt.OrgID); err != nil {
+			return err
+		}
+		if err := im.loadOrgs(ctx, tx); err != nil {
+			return err
+		}
+		return im.run(ctx, tx, tx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if im.rep.Created >= 10000 {
+		// Fresh statistics, so the planner knows the new rows.
+		db.Analyze(context.WithoutCancel(ctx))
+	}
+	return im.rep, nil
+}
+
+type importer struct {
+	db    *DB
+	s     *nuanxin.Scope
+	src   nuanxin.MemberRowSource
+	root  *nuanxin.Org
+	opt   nuanxin.MemberImportOptions
+	today nuanxin.Date
+	rep   *nuanxin.ImportReport
+
+	orgs     map[int64]*nuanxin.Org // the open and closed orgs of the subtree
+	orgByRef map[string]*nuanxin.Org
+
+	// What earlier rows of the file claimed, so a second row for the same
+	// person, 工号 or 会员证号 is reported against the first.
+	seenID   map[[16]byte]int
+	seenEmp  map[string]int
+	seenCard map[string]int
+	done     int
+}
+
+func (im *importer) loadOrgs(ctx context.Context, q querier) error {
+	im.orgs = map[int64]*nuanxin.Org{}
+	im.orgByRef = map[string]*nuanxin.Org{}
+	rows, err := q.QueryContext(ctx, `SELECT `+orgCols+` FROM orgs o WHERE o.path >= $1 AND o.path < $2`, im.root.Path, prefixEnd(im.root.Path))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return err
+		}
+		im.orgs[o.ID] = o
+		im.orgByRef[o.Name] = o
+		if o.Code != "" {
+			im.orgByRef[strings.ToUpper(o.Code)] = o
+		}
+	}
+	return rows.Err()
+}
+
+// importRow is a row on its way through a batch.
+type importRow struct {
+	in      *nuanxin.MemberRow
+	org     *nuanxin.Org
+	hash    string
+	old     *nuanxin.Member // the stored member it matched, if any
+	oldPath string
+	oldStat nuanxin.MemberStatus
+	res     nuanxin.ImportRowResult
+	errs    []nuanxin.RowError
+	changes []nuanxin.FieldChange
+}
+
+func (r *importRow) reject(field, reason string) {
+	r.errs = append(r.errs, nuanxin.RowError{Row: r.in.Row, Column: columnOf(r.in, field), Field: field, Reason: reason})
+}
+
+// columnOf finds the column label a parse error used for field, so store
+// errors point at the same column as the reader's.
+func columnOf(r *nuanxin.MemberRow, field string) string {
+	if r.Columns != nil {
+		return r.Columns[field]
+	}
+	return ""
+}
+
+func (im *importer) run(ctx context.Context, q querier, tx *Tx) error {
+	batch := make([]*importRow, 0, importBatch)
+	for {
+		in, err := im.src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return err
+		}
+		batch = append(batch, &importRow{in: in})
+		if len(batch) == importBatch {
+			if err := im.batch(ctx, q, tx, batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	return im.batch(ctx, q, tx, batch)
+}
+
+// scanPlus scans the member columns followed by extra columns.
+type scanPlus struct {
+	sc    interface{ Scan(...any) error }
+	extra []any
+}
+
+func (p scanPlus) Scan(dest ...any) error { return p.sc.Scan(append(dest, p.extra...)...) }
+
+// lookup selects the members whose column col is one of keys (and who
+// match the extra condition cond on $1…), a chunk of keys per query, and
+// returns them by key.
+func lookup(ctx context.Context, q querier, col, cond string, condArgs []any, keys []any) (map[string]*nuanxin.Member, error) {
+	out := map[string]*nuanxin.Member{}
+	const chunk = 500
+	for start := 0; start < len(keys); start += chunk {
+		part := keys[start:min(start+chunk, len(keys))]
+		args := append(append([]any(nil), condArgs...), part...)
+		var b strings.Builder
+		for i := range part {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("$" + itoa(len(condArgs)+i+1))
+		}
+		rows, err := q.QueryContext(ctx, `SELECT `+memberCols+`, `+col+` FROM members m JOIN orgs o ON o.id = m.org_id
+			WHERE `+cond+col+` IN (`+b.String()+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var key string
+			m, err := scanMember(scanPlus{rows, []any{&key}})
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[key] = m
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// prepare does the per-row work that needs no database on every core:
+// normalising, checking each row on its own and hashing the 身份证号.
+func (im *importer) prepare(rows []*importRow) {
+	var wg sync.WaitGroup
+	workers := runtime.NumCPU()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(rows); i += workers {
+				r := rows[i]
+				r.res = nuanxin.ImportRowResult{Row: r.in.Row, Name: r.in.Member.Name}
+				if r.in.Rejected() {
+					continue
+				}
+				m := &r.in.Member
+				m.Normalize()
+				if err := m.Validate(false, im.today); err != nil {
+					for _, fe := range nuanxin.AsFieldErrors(err) {
+						r.reject(fe.Field, fe.Error())
+					}
+					continue
+				}
+				if m.IDNumber != "" {
+					r.hash = im.db.hash(m.IDNumber)
+					r.res.IDMasked = nuanxin.MaskIDNumber(m.IDNumber)
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+}
+
+func (im *importer) batch(ctx context.Context, q querier, tx *Tx, rows []*importRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	im.prepare(rows)
+
+	// Checks against earlier rows of the file, in file order.
+	var hashes, cards []any
+	emps := map[int64][]any{}
+	for _, r := range rows {
+		if r.in.Rejected() || len(r.errs) > 0 {
+			continue
+		}
+		m := &r.in.Member
+		r.org = im.root
+		if ref := strings.TrimSpace(r.in.OrgRef); ref != "" {
+			o := im.orgByRef[ref]
+			if o == nil {
+				o = im.orgByRef[strings.ToUpper(ref)]
+			}
+			switch {
+			case o == nil:
+				r.reject("org", nuanxin.T("import.org_unknown", ref, im.root.Name))
+				continue
+			case o.Closed:
+				r.reject("org", nuanxin.T("import.org_closed", ref))
+				continue
+			}
+			r.org = o
+		}
+		if r.hash != "" {
+			var k [16]byte
+			hex.Decode(k[:], []byte(r.hash))
+			if first, ok := im.seenID[k]; ok {
+				r.reject("id_number", nuanxin.T("import.dup_in_file", first))
+				continue
+			}
+			im.seenID[k] = r.in.Row
+			hashes = append(hashes, r.hash)
+		}
+		if m.EmployeeNo != "" {
+			k := itoa(int(r.org.ID)) + "/" + m.EmployeeNo
+			if first, ok := im.seenEmp[k]; ok {
+				r.reject("employee_no", nuanxin.T("import.dup_empno_in_file", first))
+				continue
+			}
+			im.seenEmp[k] = r.in.Row
+			emps[r.org.ID] = append(emps[r.org.ID], m.EmployeeNo)
+		}
+		if m.CardNo != "" {
+			if first, ok := im.seenCard[m.CardNo]; ok {
+				r.reject("card_no", nuanxin.T("import.dup_card_in_file", first))
+				continue
+			}
+			im.seenCard[m.CardNo] = r.in.Row
+			cards = append(cards, m.CardNo)
+		}
+	}
+
+	byHash, err := lookup(ctx, q, "m.id_hash", "", nil, hashes)
+	if err != nil {
+		return err
+	}
+	byEmp := map[string]*nuanxin.Member{}
+	for org, nos := range emps {
+		found, err := lookup(ctx, q, "m.employee_no", "m.org_id = $1 AND ", []any{org}, nos)
+		if err != nil {
+			return err
+		}
+		for no, m := range found {
+			byEmp[itoa(int(org))+"/"+no] = m
+		}
+	}
+	byCard, err := lookup(ctx, q, "m.card_no", "", nil, cards)
+	if err != nil {
+		return err
+	}
+
+	var creates []nuanxin.MemberRecord
+	var createRows, updateRows []*importRow
+	for _, r := range rows {
+		if r.in.Rejected() || len(r.errs) > 0 {
+			continue
+		}
+		m := &r.in.Member
+		var emp *nuanxin.Member
+		if m.EmployeeNo != "" {
+			emp = byEmp[itoa(int(r.org.ID))+"/"+m.EmployeeNo]
+		}
+		switch {
+		case r.hash != "" && byHash[r.hash] != nil:
+			old := byHash[r.hash]
+			if !strings.HasPrefix(old.OrgPath, im.root.Path) || !im.s.Can(nuanxin.PermMemberWrite, old.OrgPath) {
+				im.transfer(r, old)
+				continue
+			}
+			r.old = old
+		case r.hash != "":
+			if emp != nil {
+				r.reject("employee_no", nuanxin.T("import.empno_conflict", m.EmployeeNo, emp.Name))
+				continue
+			}
+		case emp != nil:
+			r.old = emp
+		default:
+			r.reject("id_number", nuanxin.T("import.no_id_no_match"))
+			continue
+		}
+		if m.CardNo != "" {
+			if other := byCard[m.CardNo]; other != nil && (r.old == nil || other.ID != r.old.ID) {
+				r.reject("card_no", nuanxin.T("import.card_taken", m.CardNo))
+				continue
+			}
+		}
+		if r.old == nil {
+			if m.Status != nuanxin.StatusMember && m.Status != nuanxin.StatusReserved {
+				r.reject("status", nuanxin.T("import.new_status"))
+				continue
+			}
+			c := *m
+			c.OrgID = r.org.ID
+			rec := nuanxin.MemberRecord{Member: &c}
+			if c.Status == nuanxin.StatusReserved {
+				rec.Events = []*nuanxin.MemberEvent{{Kind: nuanxin.EventReserve, Date: im.today, Notes: nuanxin.T("import.event_note")}}
+			}
+			creates = append(creates, rec)
+			createRows = append(createRows, r)
+			r.res.Outcome = nuanxin.OutcomeCreated
+			continue
+		}
+		old := r.old
+		if r.in.Present["status"] && m.Status != old.Status {
+			r.reject("status", nuanxin.T("import.status_transition", old.Status.Label(), m.Status.Label()))
+			continue
+		}
+		merged := *old
+		r.changes = merged.ApplyImport(m, r.in.Present)
+		if r.in.OrgRef != "" && r.org.ID != old.OrgID {
+			r.changes = append(r.changes, nuanxin.FieldChange{Field: "org", Old: old.OrgName, New: r.org.Name})
+		}
+		if err := merged.Validate(false, im.today); err != nil {
+			for _, fe := range nuanxin.AsFieldErrors(err) {
+				r.reject(fe.Field, fe.Error())
+			}
+			continue
+		}
+		r.res.MemberID, r.res.IDMasked = old.ID, old.IDMasked
+		if len(r.changes) == 0 {
+			r.res.Outcome = nuanxin.OutcomeUnchanged
+			continue
+		}
+		r.res.Outcome, r.res.Changes = nuanxin.OutcomeUpdated, r.changes
+		*m = merged
+		updateRows = append(updateRows, r)
+	}
+
+	if tx != nil {
+		if im.opt.Progress != nil {
+			im.opt.Progress(nuanxin.ImportProgress{Phase: "write", Rows: im.done})
+		}
+		if len(creates) > 0 {
+			prep := im.db.prepareBulk(creates)
+			ids, err := tx.insertBulk(ctx, prep, im.orgs)
+			if err != nil {
+				return err
+			}
+			for i, r := range createRows {
+				r.res.MemberID = ids[i]
+			}
+			if err := tx.audit(ctx, "member.import", "member", 0, im.root.Path, nil,
+				map[string]any{"count": len(ids), "first_id": ids[0], "last_id": ids[len(ids)-1], "first_row": createRows[0].in.Row}); err != nil {
+				return err
+			}
+		}
+		for _, r := range updateRows {
+			if err := im.update(ctx, tx, r); err != nil {
+				return err
+			}
+		}
+	}
+
+	for _, r := range rows {
+		errs := append(append([]nuanxin.RowError(nil), r.in.Errors...), r.errs...)
+		if r.in.Rejected() || len(r.errs) > 0 {
+			r.res.Outcome = nuanxin.OutcomeRejected
+		}
+		for _, e := range errs {
+			if e.Warning {
+				e.Reason = nuanxin.T("import.warning", e.Reason)
+			}
+			im.rep.Errors = append(im.rep.Errors, e)
+		}
+		im.rep.Add(r.res)
+	}
+	im.done += len(rows)
+	if im.opt.Progress != nil {
+		im.opt.Progress(nuanxin.ImportProgress{Phase: "read", Rows: im.done})
+	}
+	return nil
+}
+
+// transfer rejects a row whose person belongs to an org outside the
+// import's subtree. The message names that org only if the user may see it.
+func (im *importer) transfer(r *importRow, old *nuanxin.Member) {
+	released := old.Status == nuanxin.StatusTransferred || old.Status == nuanxin.StatusWithdrawn
+	switch {
+	case im.s.Can(nuanxin.PermMemberRead, old.OrgPath) && !released:
+		r.reject("id_number", nuanxin.T("import.transfer", old.OrgName))
+		r.res.Transfer = old.OrgName
+	case released:
+		r.reject("id_number", nuanxin.T("import.transfer_released"))
+		r.res.Transfer = nuanxin.T("import.other_org")
+	default:
+		r.reject("id_number", nuanxin.T("import.transfer_hidden"))
+		r.res.Transfer = nuanxin.T("import.other_org")
+	}
+}
+
+// update writes one changed member; the version check makes a concurrent
+// edit of the same member fail the import instead of being overwritten.
+func (im *importer) update(ctx context.Context, tx *Tx, r *importRow) error {
+	m, old := &r.in.Member, r.old
+	m.Pinyin = pinyin.Sort(m.Name)
+	res, err := tx.ExecContext(ctx, `UPDATE members SET name = $1, pinyin = $2, sex = $3, birth_date = $4, birth_md = $5, phone = $6,
+		ethnicity = $7, political = $8, education = $9, category = $10, department = $11, post = $12, employee_no = $13,
+		hire_date = $14, join_date = $15, card_no = $16, notes = $17, org_id = $18, org_path = $19, version = version + 1, updated_at = $20
+		WHERE id = $21 AND version = $22`,
+		m.Name, m.Pinyin, nullStr(string(m.Sex)), m.BirthDate, birthMD(m.BirthDate), nullStr(m.Phone),
+		m.Ethnicity, m.Political, m.Education, m.Category, m.Department, m.Post, nullStr(m.EmployeeNo),
+		m.HireDate, m.JoinDate, nullStr(m.CardNo), m.Notes, r.org.ID, r.org.Path, ms(tx.now), old.ID, old.Version)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nuanxin.Errorf(nuanxin.ECONFLICT, "import.stale", r.in.Row)
+	}
+	if m.Name != old.Name {
+		if err := tx.writeKeys(ctx, old.ID, r.org.Path, m.Name, true); err != nil {
+			return err
+		}
+	} else if r.org.ID != old.OrgID {
+		if _, err := tx.ExecContext(ctx, `UPDATE member_keys SET org_path = $1 WHERE member_id = $2`, r.org.Path, old.ID); err != nil {
+			return err
+		}
+	}
+	if r.org.ID != old.OrgID {
+		if err := tx.addEvent(ctx, &nuanxin.MemberEvent{MemberID: old.ID, Kind: nuanxin.EventTransferIn, Date: im.today,
+			FromOrgID: old.OrgID, ToOrgID: r.org.ID, Notes: nuanxin.T("import.event_note")}); err != nil {
+			return err
+		}
+	}
+	if m.Category == nuanxin.CategoryRetired && old.Category != nuanxin.CategoryRetired {
+		if err := tx.addEvent(ctx, &nuanxin.MemberEvent{MemberID: old.ID, Kind: nuanxin.EventRetire, Date: im.today, Notes: nuanxin.T("import.event_note")}); err != nil {
+			return err
+		}
+	}
+	before, after := map[string]string{}, map[string]string{}
+	for _, c := range r.changes {
+		before[c.Field], after[c.Field] = c.Old, c.New
+	}
+	after["row"] = itoa(r.in.Row)
+	return tx.audit(ctx, "member.import_update", "member", old.ID, r.org.Path, before, after)
+}

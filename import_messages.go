@@ -38,3 +38,9 @@ func init() {
 		"audit.action.member.import_update": "导入更新会员",
 	})
 }
+
+func init() {
+	RegisterMessages(map[string]string{
+		"member.export.unmasked_forbidden": "导出完整身份证号需要“查看完整身份证号”的权限",
+	})
+}

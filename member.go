@@ -435,6 +435,11 @@ type MemberService interface {
 	// 退会) into toOrgID by 身份证号: a transfer, never a duplicate.
 	ReceiveMember(ctx context.Context, s *Scope, idNumber string, toOrgID int64, on Date) (*Member, error)
 	FindMemberEvents(ctx context.Context, s *Scope, memberID int64) ([]*MemberEvent, error)
+	// ExportMembers streams every member f selects, in roster order, and
+	// audits the export; unmasked needs the reveal permission and fills
+	// IDNumber.
+	ExportMembers(ctx context.Context, s *Scope, f MemberFilter, unmasked bool, fn func(*Member) error) (int, error)
+	MemberImporter
 
 	FindRelatives(ctx context.Context, s *Scope, memberID int64) ([]*Relative, error)
 	CreateRelative(ctx context.Context, s *Scope, r *Relative) error

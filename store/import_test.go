@@ -254,3 +254,39 @@ func (l *limitSource) Next() (*nuanxin.MemberRow, error) {
 	}
 	return l.src.Next()
 }
+
+func TestExportMembers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		tr := newTree(t, db)
+		mustMember(t, db, sys, tr.A.ID, "张三", idn("430102", "19850315", 101))
+		mustMember(t, db, sys, tr.A1.ID, "李四", idn("430102", "19860315", 202))
+		mustMember(t, db, sys, tr.B.ID, "王五", idn("430102", "19870315", 303))
+		collect := func(s *nuanxin.Scope, f nuanxin.MemberFilter, unmasked bool) ([]string, error) {
+			var got []string
+			_, err := db.ExportMembers(ctx, s, f, unmasked, func(m *nuanxin.Member) error {
+				got = append(got, m.Name+":"+m.IDNumber+":"+m.IDMasked)
+				return nil
+			})
+			return got, err
+		}
+		clerk := scopeFor(nuanxin.RoleClerk, tr.A)
+		got, err := collect(clerk, nuanxin.MemberFilter{}, false)
+		if err != nil || fmt.Sprint(got) != "[张三::"+nuanxin.MaskIDNumber(idn("430102", "19850315", 101))+" 李四::"+nuanxin.MaskIDNumber(idn("430102", "19860315", 202))+"]" {
+			t.Fatalf("masked export = %v %v", got, err)
+		}
+		got, err = collect(clerk, nuanxin.MemberFilter{Query: "ls"}, true)
+		if err != nil || len(got) != 1 || !strings.HasPrefix(got[0], "李四:"+idn("430102", "19860315", 202)) {
+			t.Fatalf("unmasked search export = %v %v", got, err)
+		}
+		if _, err := collect(scopeFor(nuanxin.RoleAuditor, tr.A), nuanxin.MemberFilter{}, false); nuanxin.ErrorCode(err) != nuanxin.EFORBIDDEN {
+			t.Fatalf("auditor export err = %v", err)
+		}
+		if _, err := collect(clerk, nuanxin.MemberFilter{OrgID: tr.B.ID}, false); nuanxin.ErrorCode(err) != nuanxin.ENOTFOUND {
+			t.Fatalf("out-of-scope export err = %v", err)
+		}
+		ev, _, _ := db.FindAuditEvents(ctx, sys, nuanxin.AuditFilter{Action: "member.export"})
+		if len(ev) != 2 || !strings.Contains(ev[0].After, `"unmasked":true`) || !strings.Contains(ev[0].After, `"count":1`) {
+			t.Fatalf("export audit = %+v", ev)
+		}
+	})
+}

@@ -572,50 +572,7 @@ func (db *DB) FindMembers(ctx context.Context, s *nuanxin.Scope, f nuanxin.Membe
 	}
 	kind, q := classifyQuery(f.Query)
 
-	var args []any
-	pathCol := "m.org_path"
-	if kind == qKey {
-		pathCol = "k.org_path"
-	}
-	where := []string{scopeCond(pathCol, paths, &args)}
-	add := func(clause string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(clause, "?", "$"+strconv.Itoa(len(args))))
-	}
-	switch kind {
-	case qKey:
-		add("k.key >= ?", q)
-		add("k.key <= ?", prefixEnd(q))
-	case qIDFull:
-		add("m.id_hash = ?", db.hash(q))
-	case qIDTail: // four digits may also be a short 工号 or 会员证号
-		args = append(args, q)
-		where = append(where, fmt.Sprintf("(m.id_tail = $%d OR m.card_no = $%d OR m.employee_no = $%d)", len(args), len(args), len(args)))
-	case qPhone:
-		add("m.phone = ?", q)
-	case qCode:
-		args = append(args, q)
-		where = append(where, fmt.Sprintf("(m.card_no = $%d OR m.employee_no = $%d)", len(args), len(args)))
-	}
-	if f.Category != "" {
-		add("m.category = ?", f.Category)
-	}
-	if f.Status != "" {
-		add("m.status = ?", f.Status)
-	}
-	if f.Sex != "" {
-		add("m.sex = ?", f.Sex)
-	}
-	if f.AgeMin > 0 { // at least AgeMin years old today
-		add("m.birth_date <= ?", nuanxin.NewDate(today.Year-f.AgeMin, today.Month, today.Day))
-	}
-	if f.AgeMax > 0 {
-		add("m.birth_date > ?", nuanxin.NewDate(today.Year-f.AgeMax-1, today.Month, today.Day))
-	}
-	if f.BirthMonth >= 1 && f.BirthMonth <= 12 {
-		add("m.birth_md >= ?", f.BirthMonth*100)
-		add("m.birth_md <= ?", f.BirthMonth*100+31)
-	}
+	where, args := db.memberConds(f, paths, kind, q, today, false)
 	w := strings.Join(where, " AND ")
 
 	// A roster lists members org by org (tree order), by pinyin within each
@@ -697,6 +654,135 @@ func (db *DB) FindMembers(ctx context.Context, s *nuanxin.Scope, f nuanxin.Membe
 		list.Total, list.TotalCapped = totalCap, true
 	}
 	return list, nil
+}
+
+// memberConds builds the WHERE conditions of a member filter. A key search
+// walks member_keys k (the caller joins it) unless exists is set, when it
+// becomes an EXISTS on the keys so each member appears once.
+func (db *DB) memberConds(f nuanxin.MemberFilter, paths []string, kind queryKind, q string, today nuanxin.Date, exists bool) ([]string, []any) {
+	var args []any
+	pathCol := "m.org_path"
+	if kind == qKey && !exists {
+		pathCol = "k.org_path"
+	}
+	where := []string{scopeCond(pathCol, paths, &args)}
+	add := func(clause string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(clause, "?", "$"+strconv.Itoa(len(args))))
+	}
+	switch kind {
+	case qKey:
+		if exists {
+			args = append(args, q, prefixEnd(q))
+			where = append(where, fmt.Sprintf("EXISTS (SELECT 1 FROM member_keys k WHERE k.member_id = m.id AND k.key >= $%d AND k.key <= $%d)", len(args)-1, len(args)))
+		} else {
+			add("k.key >= ?", q)
+			add("k.key <= ?", prefixEnd(q))
+		}
+	case qIDFull:
+		add("m.id_hash = ?", db.hash(q))
+	case qIDTail: // four digits may also be a short 工号 or 会员证号
+		args = append(args, q)
+		where = append(where, fmt.Sprintf("(m.id_tail = $%d OR m.card_no = $%d OR m.employee_no = $%d)", len(args), len(args), len(args)))
+	case qPhone:
+		add("m.phone = ?", q)
+	case qCode:
+		args = append(args, q)
+		where = append(where, fmt.Sprintf("(m.card_no = $%d OR m.employee_no = $%d)", len(args), len(args)))
+	}
+	if f.Category != "" {
+		add("m.category = ?", f.Category)
+	}
+	if f.Status != "" {
+		add("m.status = ?", f.Status)
+	}
+	if f.Sex != "" {
+		add("m.sex = ?", f.Sex)
+	}
+	if f.AgeMin > 0 { // at least AgeMin years old today
+		add("m.birth_date <= ?", nuanxin.NewDate(today.Year-f.AgeMin, today.Month, today.Day))
+	}
+	if f.AgeMax > 0 {
+		add("m.birth_date > ?", nuanxin.NewDate(today.Year-f.AgeMax-1, today.Month, today.Day))
+	}
+	if f.BirthMonth >= 1 && f.BirthMonth <= 12 {
+		add("m.birth_md >= ?", f.BirthMonth*100)
+		add("m.birth_md <= ?", f.BirthMonth*100+31)
+	}
+	return where, args
+}
+
+// ExportMembers streams every member the filter selects (no page, no cap)
+// in roster order to fn, and records the export in the audit log. With
+// unmasked, the caller must hold the reveal permission on the whole
+// subtree; the members then carry their plain 身份证号 in IDNumber.
+func (db *DB) ExportMembers(ctx context.Context, s *nuanxin.Scope, f nuanxin.MemberFilter, unmasked bool, fn func(*nuanxin.Member) error) (int, error) {
+	paths := s.Paths(nuanxin.PermExport)
+	orgPath := ""
+	if f.OrgID != 0 {
+		org, err := orgInScope(ctx, cachedReader{db}, s, nuanxin.PermExport, f.OrgID)
+		if err != nil {
+			return 0, err
+		}
+		paths, orgPath = []string{org.Path}, org.Path
+	}
+	if unmasked {
+		for _, p := range paths {
+			if !s.Can(nuanxin.PermRevealID, p) {
+				return 0, nuanxin.Errorf(nuanxin.EFORBIDDEN, "member.export.unmasked_forbidden")
+			}
+		}
+	}
+	if len(paths) == 0 {
+		return 0, nuanxin.Errorf(nuanxin.EFORBIDDEN, "err.forbidden")
+	}
+	today := f.Today
+	if today.IsZero() {
+		today = db.today()
+	}
+	kind, q := classifyQuery(f.Query)
+	where, args := db.memberConds(f, paths, kind, q, today, true)
+	n := 0
+	rows, err := db.read.QueryContext(ctx, `SELECT `+memberCols+`, m.id_enc FROM members m JOIN orgs o ON o.id = m.org_id
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY m.org_path, m.pinyin, m.id`, args...)
+	if err != nil {
+		return 0, err
+	}
+	var scanErr error
+	for rows.Next() {
+		var enc string
+		m, err := scanMember(scanPlus{rows, []any{&enc}})
+		if err != nil {
+			scanErr = err
+			break
+		}
+		if unmasked {
+			if m.IDNumber, err = db.box.Open(enc); err != nil {
+				scanErr = err
+				break
+			}
+		}
+		if err := fn(m); err != nil {
+			scanErr = err
+			break
+		}
+		n++
+	}
+	rows.Close()
+	if scanErr == nil {
+		scanErr = rows.Err()
+	}
+	// The export is recorded even when it failed half-way: rows may have
+	// left the building already.
+	auditErr := db.withTx(context.WithoutCancel(ctx), s, func(tx *Tx) error {
+		return tx.audit(ctx, "member.export", "member", 0, orgPath, nil, map[string]any{
+			"count": n, "unmasked": unmasked, "query": f.Query, "category": f.Category, "status": f.Status,
+			"sex": f.Sex, "age_min": f.AgeMin, "age_max": f.AgeMax, "birth_month": f.BirthMonth, "complete": scanErr == nil})
+	})
+	if scanErr != nil {
+		return n, scanErr
+	}
+	return n, auditErr
 }
 
 // CountMembers counts a subtree's members by status and category in one

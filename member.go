@@ -436,15 +436,23 @@ type MemberService interface {
 	ReceiveMember(ctx context.Context, s *Scope, idNumber string, toOrgID int64, on Date) (*Member, error)
 	FindMemberEvents(ctx context.Context, s *Scope, memberID int64) ([]*MemberEvent, error)
 	// ExportMembers streams every member f selects, in roster order, and
-	// audits the export; unmasked needs the reveal permission and fills
-	// IDNumber.
-	ExportMembers(ctx context.Context, s *Scope, f MemberFilter, unmasked bool, fn func(*Member) error) (int, error)
+	// audits the export; Unmasked needs the reveal permission and a reason
+	// and fills IDNumber.
+	ExportMembers(ctx context.Context, s *Scope, f MemberFilter, x MemberExport, fn func(*Member) error) (int, error)
 	MemberImporter
 
 	FindRelatives(ctx context.Context, s *Scope, memberID int64) ([]*Relative, error)
 	CreateRelative(ctx context.Context, s *Scope, r *Relative) error
 	UpdateRelative(ctx context.Context, s *Scope, r *Relative) error
 	DeleteRelative(ctx context.Context, s *Scope, memberID, relativeID int64) error
+}
+
+// MemberExport says how a roster leaves the system: masked by default;
+// with the full 身份证号 only for a stated, audited reason.
+type MemberExport struct {
+	Unmasked bool
+	Reason   string
+	Format   string // xlsx, csv or print, for the audit log
 }
 
 // MemberRecord is a member with relatives, as bulk loaders (demo generator,

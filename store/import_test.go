@@ -263,7 +263,7 @@ func TestExportMembers(t *testing.T) {
 		mustMember(t, db, sys, tr.B.ID, "王五", idn("430102", "19870315", 303))
 		collect := func(s *nuanxin.Scope, f nuanxin.MemberFilter, unmasked bool) ([]string, error) {
 			var got []string
-			_, err := db.ExportMembers(ctx, s, f, unmasked, func(m *nuanxin.Member) error {
+			_, err := db.ExportMembers(ctx, s, f, nuanxin.MemberExport{Unmasked: unmasked, Reason: "上报市总工会"}, func(m *nuanxin.Member) error {
 				got = append(got, m.Name+":"+m.IDNumber+":"+m.IDMasked)
 				return nil
 			})

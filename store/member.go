@@ -716,7 +716,12 @@ func (db *DB) memberConds(f nuanxin.MemberFilter, paths []string, kind queryKind
 // in roster order to fn, and records the export in the audit log. With
 // unmasked, the caller must hold the reveal permission on the whole
 // subtree; the members then carry their plain 身份证号 in IDNumber.
-func (db *DB) ExportMembers(ctx context.Context, s *nuanxin.Scope, f nuanxin.MemberFilter, unmasked bool, fn func(*nuanxin.Member) error) (int, error) {
+func (db *DB) ExportMembers(ctx context.Context, s *nuanxin.Scope, f nuanxin.MemberFilter, x nuanxin.MemberExport, fn func(*nuanxin.Member) error) (int, error) {
+	unmasked := x.Unmasked
+	x.Reason = strings.TrimSpace(x.Reason)
+	if unmasked && x.Reason == "" {
+		return 0, nuanxin.Invalid("reason", "member.reveal.reason")
+	}
 	paths := s.Paths(nuanxin.PermExport)
 	orgPath := ""
 	if f.OrgID != 0 {
@@ -776,7 +781,7 @@ func (db *DB) ExportMembers(ctx context.Context, s *nuanxin.Scope, f nuanxin.Mem
 	// left the building already.
 	auditErr := db.withTx(context.WithoutCancel(ctx), s, func(tx *Tx) error {
 		return tx.audit(ctx, "member.export", "member", 0, orgPath, nil, map[string]any{
-			"count": n, "unmasked": unmasked, "query": f.Query, "category": f.Category, "status": f.Status,
+			"count": n, "unmasked": unmasked, "reason": x.Reason, "format": x.Format, "query": f.Query, "category": f.Category, "status": f.Status,
 			"sex": f.Sex, "age_min": f.AgeMin, "age_max": f.AgeMax, "birth_month": f.BirthMonth, "complete": scanErr == nil})
 	})
 	if scanErr != nil {

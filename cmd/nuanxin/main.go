@@ -83,6 +83,10 @@ const usage = `暖心 nuanxin — 工会关心关怀工作平台
   user token     生成接口令牌：user token 用户名 [--name 用途]
   demo           生成演示数据：[--members 2000] [--seed 1]
   audit verify   校验审计日志哈希链
+  import members --org 组织 文件 [--dry-run] [--json] [--rejected 未导入.xlsx]
+                 导入会员花名册（xlsx/CSV）；先用 --dry-run 预检
+  export members --org 组织 -o 文件.xlsx|文件.csv
+                 导出会员花名册（身份证号、手机号默认遮盖）
   version        显示版本
 
 每个命令都接受 --db（默认 ./data/nuanxin.db，或环境变量 NUANXIN_DB）
@@ -94,7 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	cmd, rest := args[0], args[1:]
-	if (cmd == "org" || cmd == "user" || cmd == "audit") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+	if (cmd == "org" || cmd == "user" || cmd == "audit" || cmd == "import" || cmd == "export") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	c, ok := commands[cmd]
@@ -105,16 +109,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 var commands = map[string]func(context.Context, []string, io.Writer, io.Writer) error{
-	"serve":        cmdServe,
-	"migrate":      cmdMigrate,
-	"org add":      cmdOrgAdd,
-	"org list":     cmdOrgList,
-	"user add":     cmdUserAdd,
-	"user passwd":  cmdUserPasswd,
-	"user grant":   cmdUserGrant,
-	"user token":   cmdUserToken,
-	"demo":         cmdDemo,
-	"audit verify": cmdAuditVerify,
+	"serve":          cmdServe,
+	"migrate":        cmdMigrate,
+	"org add":        cmdOrgAdd,
+	"org list":       cmdOrgList,
+	"user add":       cmdUserAdd,
+	"user passwd":    cmdUserPasswd,
+	"user grant":     cmdUserGrant,
+	"user token":     cmdUserToken,
+	"demo":           cmdDemo,
+	"audit verify":   cmdAuditVerify,
+	"import members": cmdImportMembers,
+	"export members": cmdExportMembers,
 	"version": func(_ context.Context, _ []string, out, _ io.Writer) error {
 		fmt.Fprintln(out, "nuanxin", Version)
 		return nil

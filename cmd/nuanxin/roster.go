@@ -1,0 +1,259 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nuanxin/nuanxin"
+	"github.com/nuanxin/nuanxin/roster"
+)
+
+// importJSON is the one object `import members --json` prints. Its shape
+// is a contract with scripts: do not add or rename keys.
+type importJSON struct {
+	Created   int                `json:"created"`
+	Updated   int                `json:"updated"`
+	Unchanged int                `json:"unchanged"`
+	Rejected  int                `json:"rejected"`
+	Errors    []nuanxin.RowError `json:"errors"`
+}
+
+// maxTextErrors is how many row errors the text output lists.
+const maxTextErrors = 50
+
+func cmdImportMembers(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := flag.NewFlagSet("import members", flag.ContinueOnError)
+	var d dbFlags
+	d.register(fs)
+	orgRef := fs.String("org", "", "导入到哪个工会组织（组织 ID 或代码）")
+	dry := fs.Bool("dry-run", false, "只预检，不写入任何数据")
+	asJSON := fs.Bool("json", false, "以 JSON 输出结果")
+	sheet := fs.Int("sheet", 0, "读取第几个工作表（从 1 开始；默认第一个有表头的可见工作表）")
+	enc := fs.String("encoding", "", "CSV 文件编码：utf-8 或 gb18030（默认自动识别）")
+	rejected := fs.String("rejected", "", "把未导入的行连同原因写到这个 .xlsx 文件")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := required("org", *orgRef); err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError("用法：nuanxin import members --org 组织 文件.xlsx [--dry-run] [--json]")
+	}
+	path := pos[0]
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("找不到文件 %s", path)
+	}
+	db, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	org, err := db.FindOrgByRef(ctx, sys, *orgRef)
+	if err != nil {
+		return err
+	}
+	opt := roster.ImportOptions{Sheet: *sheet - 1, Encoding: *enc}
+	bar := newProgressBar(errOut)
+	start := time.Now()
+	rep, err := roster.ImportMembers(ctx, db, sys, path, opt, nuanxin.MemberImportOptions{
+		OrgID: org.ID, DryRun: *dry, Progress: bar.update})
+	bar.done()
+	if err != nil {
+		return err
+	}
+	if *rejected != "" && rep.Rejected > 0 {
+		if err := writeFile(*rejected, func(w io.Writer) error { return roster.WriteRejectedRows(w, path, opt, rep) }); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(importJSON{rep.Created, rep.Updated, rep.Unchanged, rep.Rejected, rep.Errors})
+	}
+	fmt.Fprintf(out, "%s（%s，用时 %.1f 秒）\n", rep.Summary(), org.Name, time.Since(start).Seconds())
+	for i, e := range rep.Errors {
+		if i == maxTextErrors {
+			fmt.Fprintf(out, "……共 %d 条，完整清单请用 --rejected 文件.xlsx 或 --json\n", len(rep.Errors))
+			break
+		}
+		fmt.Fprintln(out, "  "+e.String())
+	}
+	if *rejected != "" && rep.Rejected > 0 {
+		fmt.Fprintf(out, "未导入的行已写到 %s，改正后可直接再次导入。\n", *rejected)
+	}
+	return nil
+}
+
+func cmdExportMembers(ctx context.Context, args []string, out, _ io.Writer) error {
+	fs := flag.NewFlagSet("export members", flag.ContinueOnError)
+	var d dbFlags
+	d.register(fs)
+	orgRef := fs.String("org", "", "导出哪个工会组织（含下级；组织 ID 或代码）")
+	file := fs.String("o", "", "输出文件（.xlsx 或 .csv；- 表示标准输出，CSV 格式）")
+	format := fs.String("format", "", "xlsx 或 csv（默认按文件扩展名）")
+	unmasked := fs.Bool("unmasked", false, "导出完整身份证号码和手机号（需同时写明 --reason）")
+	reason := fs.String("reason", "", "导出完整号码的事由（记入审计日志）")
+	status := fs.String("status", "", "只导出某种会籍状态：member/reserved/transferred/withdrawn/deceased")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("org", *orgRef); err != nil {
+		return err
+	}
+	if err := required("o", *file); err != nil {
+		return err
+	}
+	f := *format
+	if f == "" {
+		f = strings.TrimPrefix(strings.ToLower(filepath.Ext(*file)), ".")
+		if *file == "-" {
+			f = "csv"
+		}
+	}
+	if f != "xlsx" && f != "csv" {
+		return usageError("--format 只能是 xlsx 或 csv")
+	}
+	db, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	org, err := db.FindOrgByRef(ctx, sys, *orgRef)
+	if err != nil {
+		return err
+	}
+	filter := nuanxin.MemberFilter{OrgID: org.ID, Status: nuanxin.MemberStatus(*status)}
+	x := nuanxin.MemberExport{Unmasked: *unmasked, Reason: *reason, Format: f}
+	var n int
+	write := func(w io.Writer) error {
+		src, stop := pullMembers(ctx, func(fn func(*nuanxin.Member) error) error {
+			_, err := db.ExportMembers(ctx, sys, filter, x, fn)
+			return err
+		})
+		defer stop()
+		opt := roster.ExportOptions{Unmasked: *unmasked}
+		var err error
+		if f == "xlsx" {
+			n, err = roster.ExportXLSX(w, roster.MemberFields, src, opt)
+		} else {
+			n, err = roster.ExportCSV(w, roster.MemberFields, src, opt)
+		}
+		return err
+	}
+	if *file == "-" {
+		return write(out)
+	}
+	if err := writeFile(*file, write); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "已导出 %d 人到 %s\n", n, *file)
+	return nil
+}
+
+// pullMembers turns the store's push-style export into the pull-style
+// source the roster writers read, through a goroutine. stop ends the
+// producer early (when the writer fails) and waits for it.
+func pullMembers(ctx context.Context, produce func(fn func(*nuanxin.Member) error) error) (next roster.MemberSource, stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	ch := make(chan *nuanxin.Member, 256)
+	var perr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(ch)
+		perr = produce(func(m *nuanxin.Member) error {
+			select {
+			case ch <- m:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	next = func() (*nuanxin.Member, error) {
+		m, ok := <-ch
+		if !ok {
+			wg.Wait()
+			if perr != nil {
+				return nil, perr
+			}
+			return nil, io.EOF
+		}
+		return m, nil
+	}
+	stop = func() {
+		cancel()
+		for range ch {
+		}
+		wg.Wait()
+	}
+	return next, stop
+}
+
+// writeFile writes through a temporary file renamed into place, so a
+// failed export never leaves a half-written file under the real name.
+func writeFile(path string, fn func(w io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".nuanxin-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := fn(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// progressBar draws import progress on a terminal (stderr), nothing otherwise.
+type progressBar struct {
+	w     io.Writer
+	tty   bool
+	start time.Time
+	last  time.Time
+	drawn bool
+}
+
+func newProgressBar(w io.Writer) *progressBar {
+	return &progressBar{w: w, tty: isTerminal(w), start: time.Now()}
+}
+
+func (p *progressBar) update(pr nuanxin.ImportProgress) {
+	if !p.tty || time.Since(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	rate := float64(pr.Rows) / time.Since(p.start).Seconds()
+	phase := "读取、校验"
+	if pr.Phase == "write" {
+		phase = "写入"
+	}
+	line := fmt.Sprintf("\r%s：已处理 %d 行，每秒 %.0f 行", phase, pr.Rows, rate)
+	if pr.Total > 0 && rate > 0 {
+		left := time.Duration(float64(pr.Total-pr.Rows)/rate) * time.Second
+		line += fmt.Sprintf("，预计还需 %s", left.Round(time.Second))
+	}
+	fmt.Fprint(p.w, line+"   ")
+	p.drawn = true
+}
+
+func (p *progressBar) done() {
+	if p.drawn {
+		fmt.Fprintln(p.w)
+	}
+}

@@ -220,20 +220,27 @@ func writeFile(path string, fn func(w io.Writer) error) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// progressBar draws import progress on a terminal (stderr), nothing otherwise.
+// progressBar draws import progress on a terminal (stderr), nothing
+// otherwise; NUANXIN_PROGRESS=lines prints one line per update instead
+// (for logs, and for the test that kills an import half-way).
 type progressBar struct {
 	w     io.Writer
 	tty   bool
+	lines bool
 	start time.Time
 	last  time.Time
 	drawn bool
 }
 
 func newProgressBar(w io.Writer) *progressBar {
-	return &progressBar{w: w, tty: isTerminal(w), start: time.Now()}
+	return &progressBar{w: w, tty: isTerminal(w), lines: os.Getenv("NUANXIN_PROGRESS") == "lines", start: time.Now()}
 }
 
 func (p *progressBar) update(pr nuanxin.ImportProgress) {
+	if p.lines {
+		fmt.Fprintf(p.w, "progress %s %d\n", pr.Phase, pr.Rows)
+		return
+	}
 	if !p.tty || time.Since(p.last) < 200*time.Millisecond {
 		return
 	}

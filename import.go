@@ -171,6 +171,10 @@ type MemberImportOptions struct {
 	OrgID    int64
 	DryRun   bool
 	Progress func(ImportProgress)
+	// Expected is the number of rows the file holds, when known (from a
+	// dry run or the sheet's dimension): it sizes progress reports and
+	// lets a large first import build indexes once instead of row by row.
+	Expected int
 }
 
 // MemberImporter applies a roster to the members of an org subtree: matched

@@ -315,31 +315,8 @@ var bulkTables = []string{"members", "member_keys", "relatives", "member_events"
 // only when nothing else writes (the demo generator, a first import);
 // readers during the load see slow queries, never wrong ones.
 func (db *DB) BulkLoad(ctx context.Context, fn func() error) error {
-	var q string
-	if db.dialect == SQLite {
-		q = `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-			AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ('members','member_keys','relatives','member_events')`
-	} else {
-		q = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
-			AND tablename IN ('members','member_keys','relatives','member_events')
-			AND indexdef NOT LIKE 'CREATE UNIQUE%'`
-	}
-	rows, err := db.write.QueryContext(ctx, q)
+	idx, err := db.secondaryIndexes(ctx, db.write)
 	if err != nil {
-		return err
-	}
-	type index struct{ name, sql string }
-	var idx []index
-	for rows.Next() {
-		var i index
-		if err := rows.Scan(&i.name, &i.sql); err != nil {
-			rows.Close()
-			return err
-		}
-		idx = append(idx, i)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, i := range idx {
@@ -378,4 +355,65 @@ func (db *DB) BulkLoad(ctx context.Context, fn func() error) error {
 		return fnErr
 	}
 	return db.Analyze(ctx)
+}
+
+type index struct{ name, sql string }
+
+// secondaryIndexes lists the non-unique indexes of the member tables with
+// the statements that recreate them. Unique indexes always stay, so a
+// 身份证号 stays unique while the others are rebuilt.
+func (db *DB) secondaryIndexes(ctx context.Context, q querier) ([]index, error) {
+	var query string
+	if db.dialect == SQLite {
+		query = `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+			AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ('members','member_keys','relatives','member_events')`
+	} else {
+		query = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
+			AND tablename IN ('members','member_keys','relatives','member_events')
+			AND indexdef NOT LIKE 'CREATE UNIQUE%'`
+	}
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var idx []index
+	for rows.Next() {
+		var i index
+		if err := rows.Scan(&i.name, &i.sql); err != nil {
+			return nil, err
+		}
+		idx = append(idx, i)
+	}
+	return idx, rows.Err()
+}
+
+// rebuildIndexesAround runs fn inside tx with the member tables' secondary
+// indexes dropped, and creates them again before the transaction commits:
+// a rollback (or a killed process) brings the old ones back untouched. It
+// is for SQLite only, where readers keep their snapshot and the one writer
+// is this transaction anyway; on PostgreSQL DROP INDEX would lock every
+// reader out of the table until the commit.
+func (tx *Tx) rebuildIndexesAround(ctx context.Context, fn func() error) error {
+	idx, err := tx.db.secondaryIndexes(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, i := range idx {
+		if _, err := tx.ExecContext(ctx, `DROP INDEX `+i.name); err != nil {
+			return err
+		}
+	}
+	if err := fn(); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA threads = %d", runtime.NumCPU())); err != nil {
+		return err
+	}
+	for _, i := range idx {
+		if _, err := tx.ExecContext(ctx, i.sql); err != nil {
+			return fmt.Errorf("重建索引 %s 失败: %w", i.name, err)
+		}
+	}
+	return nil
 }

@@ -20,3 +20,10 @@ func (db *DB) IndexesForTest(ctx context.Context) (int, error) {
 	err := db.read.QueryRowContext(ctx, q).Scan(&n)
 	return n, err
 }
+
+// SetBulkImportRows changes the size from which an import rebuilds indexes.
+func SetBulkImportRows(n int) (restore func()) {
+	old := bulkImportRows
+	bulkImportRows = n
+	return func() { bulkImportRows = old }
+}

@@ -19,6 +19,11 @@ import (
 // a million-row file never sits in memory.
 const importBatch = 5000
 
+// bulkImportRows is the size from which an import that at least doubles
+// the member table rebuilds the indexes once, after the rows are in,
+// rather than updating them for every row (about 2.5× faster at 200,000).
+var bulkImportRows = 20000
+
 // ImportMembers applies a roster to the members under opt.OrgID.
 //
 // Each row is matched by 身份证号 across the whole installation (then, when
@@ -53,6 +58,15 @@ func (db *DB) ImportMembers(ctx context.Context, s *nuanxin.Scope, src nuanxin.M
 		}
 		if err := im.loadOrgs(ctx, tx); err != nil {
 			return err
+		}
+		if db.dialect == SQLite && opt.Expected >= bulkImportRows {
+			var existing int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM members`).Scan(&existing); err != nil {
+				return err
+			}
+			if opt.Expected >= existing {
+				return tx.rebuildIndexesAround(ctx, func() error { return im.run(ctx, tx, tx) })
+			}
 		}
 		return im.run(ctx, tx, tx)
 	})
@@ -396,7 +410,7 @@ func (im *importer) batch(ctx context.Context, q querier, tx *Tx, rows []*import
 
 	if tx != nil {
 		if im.opt.Progress != nil {
-			im.opt.Progress(nuanxin.ImportProgress{Phase: "write", Rows: im.done})
+			im.opt.Progress(nuanxin.ImportProgress{Phase: "write", Rows: im.done, Total: im.opt.Expected})
 		}
 		if len(creates) > 0 {
 			prep := im.db.prepareBulk(creates)
@@ -434,7 +448,7 @@ func (im *importer) batch(ctx context.Context, q querier, tx *Tx, rows []*import
 	}
 	im.done += len(rows)
 	if im.opt.Progress != nil {
-		im.opt.Progress(nuanxin.ImportProgress{Phase: "read", Rows: im.done})
+		im.opt.Progress(nuanxin.ImportProgress{Phase: "read", Rows: im.done, Total: im.opt.Expected})
 	}
 	return nil
 }

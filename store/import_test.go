@@ -223,22 +223,40 @@ func (f *failingSource) Next() (*nuanxin.MemberRow, error) {
 var _ = io.EOF
 
 func TestImportMembersAllOrNothing(t *testing.T) {
+	// The large-import path (indexes dropped and rebuilt inside the
+	// transaction) from 1,000 rows, so both paths are exercised here.
+	defer store.SetBulkImportRows(1000)()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		tr := newTree(t, db)
+		indexes, err := db.IndexesForTest(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
 		// More than one batch is written before the source fails.
-		_, err := db.ImportMembers(ctx, sys, &failingSource{n: 12000}, nuanxin.MemberImportOptions{OrgID: tr.A.ID})
+		_, err = db.ImportMembers(ctx, sys, &failingSource{n: 12000}, nuanxin.MemberImportOptions{OrgID: tr.A.ID, Expected: 12000})
 		if err == nil || !strings.Contains(err.Error(), "文件读取中断") {
 			t.Fatalf("err = %v", err)
 		}
 		if n := memberCount(t, db, tr.A); n != 0 {
 			t.Fatalf("a failed import left %d members", n)
 		}
-		rep, err := db.ImportMembers(ctx, sys, &limitSource{&failingSource{n: 1 << 30}, 12000}, nuanxin.MemberImportOptions{OrgID: tr.A.ID})
+		if n, _ := db.IndexesForTest(ctx); n != indexes {
+			t.Fatalf("indexes after a failed import: %d, want %d", n, indexes)
+		}
+		rep, err := db.ImportMembers(ctx, sys, &limitSource{&failingSource{n: 1 << 30}, 12000}, nuanxin.MemberImportOptions{OrgID: tr.A.ID, Expected: 12000})
 		if err != nil || rep.Created != 12000 {
 			t.Fatalf("import = %+v %v", rep, err)
 		}
 		if n := memberCount(t, db, tr.A); n != 12000 {
 			t.Fatalf("members = %d", n)
+		}
+		if n, _ := db.IndexesForTest(ctx); n != indexes {
+			t.Fatalf("indexes after a large import: %d, want %d", n, indexes)
+		}
+		// Found by the search, so the keys and their index are whole.
+		l, err := db.FindMembers(ctx, sys, nuanxin.MemberFilter{OrgID: tr.A.ID, Query: "cs"})
+		if err != nil || l.Total != store.SearchTotalCap || !l.TotalCapped {
+			t.Fatalf("search after a large import = %+v %v", l, err)
 		}
 	})
 }

@@ -44,3 +44,16 @@ func init() {
 		"member.export.unmasked_forbidden": "导出完整身份证号需要“查看完整身份证号”的权限",
 	})
 }
+
+func init() {
+	RegisterMessages(map[string]string{
+		"import.masked_no_match":  "身份证号码是隐藏中间位的（如导出的名册），本单位没有姓名和号码都对得上的会员；新会员请填写完整的身份证号码",
+		"import.masked_ambiguous": "身份证号码是隐藏中间位的，本单位有%d位同名且号码前后几位相同的会员，无法确定是哪一位；请填写完整的身份证号码",
+	})
+}
+
+func init() {
+	RegisterMessages(map[string]string{
+		"import.same_member": "与第%d行是同一位会员，同一人只能出现一次",
+	})
+}

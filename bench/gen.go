@@ -105,7 +105,7 @@ func WriteRosterXLSX(w io.Writer, n int) error {
 		if male {
 			sex = "男"
 		}
-		joined := nuanxin.NewDate(birth.Year+22+i%10, time.Month(1+i%12), 1+i%28)
+		joined := nuanxin.NewDate(birth.Year+18+i%9, time.Month(1+i%12), 1+i%28) // never after 2025
 		bw.WriteString(`<row r="` + r + `">`)
 		bw.WriteString(`<c r="A` + r + `"><v>` + strconv.Itoa(i+1) + `</v></c>`)
 		bw.WriteString(`<c r="B` + r + `" t="s"><v>` + strconv.Itoa(sst(name)) + `</v></c>`)
@@ -171,4 +171,10 @@ func RosterFile(n int) (string, error) {
 		return "", err
 	}
 	return path, os.Rename(tmp, path)
+}
+
+// PersonName is the name of Person(i).
+func PersonName(i int) string {
+	name, _, _, _ := Person(i)
+	return name
 }

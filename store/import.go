@@ -43,7 +43,7 @@ func (db *DB) ImportMembers(ctx context.Context, s *nuanxin.Scope, src nuanxin.M
 		return nil, nuanxin.Invalid("org_id", "member.org.closed")
 	}
 	im := &importer{db: db, s: s, src: src, root: root, opt: opt, today: db.today(), rep: &nuanxin.ImportReport{DryRun: opt.DryRun, Errors: []nuanxin.RowError{}},
-		seenID: map[[16]byte]int{}, seenEmp: map[string]int{}, seenCard: map[string]int{}}
+		seenID: map[[16]byte]int{}, seenEmp: map[string]int{}, seenCard: map[string]int{}, seenMember: map[int64]int{}}
 	if err := im.loadOrgs(ctx, cachedReader{db}); err != nil {
 		return nil, err
 	}
@@ -97,7 +97,10 @@ type importer struct {
 	seenID   map[[16]byte]int
 	seenEmp  map[string]int
 	seenCard map[string]int
-	done     int
+	// Stored members already matched by an earlier row (by number, 工号 or
+	// masked number): a second row for the same person is rejected.
+	seenMember map[int64]int
+	done       int
 }
 
 func (im *importer) loadOrgs(ctx context.Context, q querier) error {
@@ -259,7 +262,7 @@ func (im *importer) batch(ctx context.Context, q querier, tx *Tx, rows []*import
 	im.prepare(rows)
 
 	// Checks against earlier rows of the file, in file order.
-	var hashes, cards []any
+	var hashes, cards, masked, names []any
 	emps := map[int64][]any{}
 	for _, r := range rows {
 		if r.in.Rejected() || len(r.errs) > 0 {
@@ -291,6 +294,10 @@ func (im *importer) batch(ctx context.Context, q querier, tx *Tx, rows []*import
 			}
 			im.seenID[k] = r.in.Row
 			hashes = append(hashes, r.hash)
+		}
+		if r.hash == "" && m.IDMasked != "" {
+			masked = append(masked, m.IDMasked)
+			names = append(names, m.Name)
 		}
 		if m.EmployeeNo != "" {
 			k := itoa(int(r.org.ID)) + "/" + m.EmployeeNo
@@ -329,6 +336,10 @@ func (im *importer) batch(ctx context.Context, q querier, tx *Tx, rows []*import
 	if err != nil {
 		return err
 	}
+	byMask, err := im.lookupMasked(ctx, q, names, masked)
+	if err != nil {
+		return err
+	}
 
 	var creates []nuanxin.MemberRecord
 	var createRows, updateRows []*importRow
@@ -356,9 +367,29 @@ func (im *importer) batch(ctx context.Context, q querier, tx *Tx, rows []*import
 			}
 		case emp != nil:
 			r.old = emp
+		case m.IDMasked != "":
+			// A masked export edited and imported back: the masked number
+			// and the name find the member within the subtree, or nobody.
+			switch c := byMask[m.IDMasked+"|"+m.Name]; len(c) {
+			case 1:
+				r.old = c[0]
+			case 0:
+				r.reject("id_number", nuanxin.T("import.masked_no_match"))
+				continue
+			default:
+				r.reject("id_number", nuanxin.T("import.masked_ambiguous", len(c)))
+				continue
+			}
 		default:
 			r.reject("id_number", nuanxin.T("import.no_id_no_match"))
 			continue
+		}
+		if r.old != nil {
+			if first, ok := im.seenMember[r.old.ID]; ok {
+				r.reject("name", nuanxin.T("import.same_member", first))
+				continue
+			}
+			im.seenMember[r.old.ID] = r.in.Row
 		}
 		if m.CardNo != "" {
 			if other := byCard[m.CardNo]; other != nil && (r.old == nil || other.ID != r.old.ID) {
@@ -514,4 +545,51 @@ func (im *importer) update(ctx context.Context, tx *Tx, r *importRow) error {
 	}
 	after["row"] = itoa(r.in.Row)
 	return tx.audit(ctx, "member.import_update", "member", old.ID, r.org.Path, before, after)
+}
+
+// lookupMasked finds the members under the import's org with one of the
+// names whose masked 身份证号 is one of masked, keyed masked|name. It walks
+// the name keys (indexed by name and subtree), then compares the masks.
+func (im *importer) lookupMasked(ctx context.Context, q querier, names, masked []any) (map[string][]*nuanxin.Member, error) {
+	out := map[string][]*nuanxin.Member{}
+	want := map[string]bool{}
+	for i := range masked {
+		want[masked[i].(string)+"|"+names[i].(string)] = true
+	}
+	const chunk = 500
+	seen := map[int64]bool{}
+	for start := 0; start < len(names); start += chunk {
+		part := names[start:min(start+chunk, len(names))]
+		args := []any{im.root.Path, prefixEnd(im.root.Path)}
+		var b strings.Builder
+		for i := range part {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("$" + itoa(i+3))
+		}
+		args = append(args, part...)
+		rows, err := q.QueryContext(ctx, `SELECT `+memberCols+` FROM member_keys k JOIN members m ON m.id = k.member_id
+			JOIN orgs o ON o.id = m.org_id WHERE k.org_path >= $1 AND k.org_path < $2 AND k.key IN (`+b.String()+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			m, err := scanMember(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			k := m.IDMasked + "|" + m.Name
+			if want[k] && !seen[m.ID] {
+				seen[m.ID] = true
+				out[k] = append(out[k], m)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

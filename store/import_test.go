@@ -308,3 +308,27 @@ func TestExportMembers(t *testing.T) {
 		}
 	})
 }
+
+func TestImportMembersMaskedRoundTrip(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		tr := newTree(t, db)
+		zhang := mustMember(t, db, sys, tr.A.ID, "张三", idn("430102", "19850315", 101))
+		mustMember(t, db, sys, tr.B.ID, "李四", idn("430102", "19860315", 202))
+		// What a masked export gives back, with the department edited.
+		rows := []*nuanxin.MemberRow{
+			row(2, nuanxin.Member{Name: "张三", IDMasked: zhang.IDMasked, Department: "燃料部"}, "name", "department"),
+			// 李四 is in another org: a masked number finds nobody here.
+			row(3, nuanxin.Member{Name: "李四", IDMasked: nuanxin.MaskIDNumber(idn("430102", "19860315", 202))}, "name"),
+			// The same person again, by full number.
+			row(4, nuanxin.Member{Name: "张三", IDNumber: idn("430102", "19850315", 101)}, "name", "id_number"),
+		}
+		rep := importRows(t, db, sys, tr.A.ID, false, rows...)
+		if counts(rep) != "c0 u1 n0 r2" || !strings.Contains(reasons(rep, 3), "隐藏中间位") || !strings.Contains(reasons(rep, 4), "与第2行是同一位会员") {
+			t.Fatalf("report = %s %+v", counts(rep), rep.Errors)
+		}
+		got, _ := db.FindMemberByID(ctx, sys, zhang.ID)
+		if got.Department != "燃料部" {
+			t.Fatalf("department = %q", got.Department)
+		}
+	})
+}

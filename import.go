@@ -90,6 +90,9 @@ type ImportReport struct {
 	// RejectedRows are the Excel row numbers of the rejected rows, in file
 	// order, so the rejected-rows workbook can be cut from the source file.
 	RejectedRows []int `json:"rejected_rows,omitempty"`
+	// Notes are about the file as a whole: which sheet and header row were
+	// read, columns not imported, hidden sheets skipped.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Add counts one row's outcome and keeps it for the preview while there is room.

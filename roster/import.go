@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/nuanxin/nuanxin"
 )
@@ -127,7 +128,37 @@ func ImportMembers(ctx context.Context, imp nuanxin.MemberImporter, s *nuanxin.S
 	defer rows.Close()
 	src, end := prefetch(ReadMembers(rows, h, b.Date1904()))
 	defer end()
-	return imp.ImportMembers(ctx, s, src, mo)
+	rep, err := imp.ImportMembers(ctx, s, src, mo)
+	if err != nil {
+		return nil, err
+	}
+	rep.Notes = append(FileNotes(b.Sheets(), sheet, h), rep.Notes...)
+	return rep, nil
+}
+
+// FileNotes say what was read of a file: the sheet and header row, the
+// hidden sheets, and every column that was not imported and why.
+func FileNotes(sheets []SheetInfo, sheet int, h *Header) []string {
+	var notes []string
+	if sheet < len(sheets) {
+		notes = append(notes, nuanxin.T("roster.import.note_sheet", sheets[sheet].Name, h.Row))
+	}
+	var hidden []string
+	for _, s := range sheets {
+		if s.Hidden && s.Index != sheet {
+			hidden = append(hidden, s.Name)
+		}
+	}
+	if len(hidden) > 0 {
+		notes = append(notes, nuanxin.T("roster.import.note_hidden", strings.Join(hidden, "、")))
+	}
+	for _, c := range h.Unknown {
+		notes = append(notes, nuanxin.T("roster.import.note_unknown", c.Label()))
+	}
+	for _, c := range h.Duplicate {
+		notes = append(notes, nuanxin.T("roster.import.note_duplicate", c.Label(), c.Field.Title()))
+	}
+	return notes
 }
 
 // WriteRejectedRows writes the rejected rows of a report, cut from the
@@ -183,6 +214,10 @@ func init() {
 	nuanxin.RegisterMessages(map[string]string{
 		"roster.import.no_sheet":         "文件中没有第%d个工作表",
 		"roster.import.no_visible_sheet": "文件中没有可见的工作表",
+		"roster.import.note_sheet":       "读取工作表“%s”，表头在第%d行",
+		"roster.import.note_hidden":      "隐藏的工作表没有读取：%s",
+		"roster.import.note_unknown":     "%s未能识别，没有导入；如需导入，请在网页上为它选择对应字段",
+		"roster.import.note_duplicate":   "%s与前面的列同为“%s”，没有导入",
 	})
 }
 

@@ -82,6 +82,9 @@ func cmdImportMembers(ctx context.Context, args []string, out, errOut io.Writer)
 		return enc.Encode(importJSON{rep.Created, rep.Updated, rep.Unchanged, rep.Rejected, rep.Errors})
 	}
 	fmt.Fprintf(out, "%s（%s，用时 %.1f 秒）\n", rep.Summary(), org.Name, time.Since(start).Seconds())
+	for _, n := range rep.Notes {
+		fmt.Fprintln(out, "  · "+n)
+	}
 	for i, e := range rep.Errors {
 		if i == maxTextErrors {
 			fmt.Fprintf(out, "……共 %d 条，完整清单请用 --rejected 文件.xlsx 或 --json\n", len(rep.Errors))

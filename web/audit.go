@@ -15,6 +15,7 @@ const auditPerPage = 50
 // auditActions are the actions the filter offers (labels from the catalog).
 var auditActions = []string{
 	"member.create", "member.update", "member.reveal", "member.export", "member.event", "member.receive",
+	"member.import", "member.import_update",
 	"relative.create", "relative.update", "relative.delete",
 	"org.create", "org.update", "org.move", "org.close", "org.reopen", "org.delete",
 	"user.create", "user.password", "user.own_password", "user.disable", "user.enable", "user.unlock",

@@ -56,9 +56,9 @@ func newDemoSite(t *testing.T, members int) *demoSite {
 		t.Fatal(err)
 	}
 	srv := New(Config{Orgs: db, Members: db, Users: db, Audit: db, Version: "test", WithIP: store.WithIP,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), UploadDir: t.TempDir()})
 	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	t.Cleanup(func() { ts.Close(); srv.jobs.wait() })
 	site.URL = ts.URL
 	return site
 }
@@ -362,4 +362,98 @@ func save(t *testing.T, dir, name string, png []byte) {
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestBrowserImport is an officer taking a roster in: upload the Excel
+// file, look at the column mapping, run the dry run and read the report;
+// then print the roster. With NUANXIN_SCREENSHOTS=dir the pages are saved.
+func TestBrowserImport(t *testing.T) {
+	browser := newBrowser(t)
+	ctx := within(t, browser, 2*time.Minute)
+	site := newDemoSite(t, 300)
+	clerk := site.logins["clerk"]
+	dir := os.Getenv("NUANXIN_SCREENSHOTS")
+	snap := func(name string, full bool) {
+		if dir == "" {
+			return
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		shoot(t, ctx, dir, name, full)
+	}
+	rows := importRows("花名", 3)
+	rows = append(rows, []string{"错号码", badIDNumber, "男", "13800138000", "检修部", "2016-05-01"})
+	// an ASCII name: Chromium cannot open a Chinese path without a zh_CN
+	// locale installed (the Chinese name itself is tested in TestImportFlow)
+	file := filepath.Join(t.TempDir(), "huamingce-2026.xlsx")
+	if err := os.WriteFile(file, rosterXLSX(t, rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		login(site.URL, clerk.Username, clerk.Password),
+		chromedp.Navigate(site.URL+"/members"),
+		chromedp.WaitVisible(css("#roster-tools")),
+		chromedp.Click(css("#export-menu summary")),
+		chromedp.WaitVisible(css("#export-reason")),
+	); err != nil {
+		t.Fatalf("member list toolbar: %v", err)
+	}
+	snap("members-tools", true)
+	if err := chromedp.Do(ctx,
+		chromedp.Click(css("#import-roster")),
+		chromedp.WaitVisible(css("#import-form")),
+	); err != nil {
+		t.Fatalf("import page: %v", err)
+	}
+	snap("import-form", true)
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(css("#f-file"), []string{file}, chromedp.NodeVisible)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click(css("#import-upload")),
+		chromedp.WaitVisible(css("#mapping-table")),
+	); err != nil {
+		t.Fatalf("upload: %v", err)
+	}
+	if got := text(t, ctx, "#job-file"); got != "huamingce-2026.xlsx" {
+		t.Errorf("file name shown as %q", got)
+	}
+	snap("import-mapping", true)
+	if err := chromedp.Do(ctx,
+		chromedp.Click(css("#check")),
+		chromedp.WaitVisible(css("#report")),
+	); err != nil {
+		t.Fatalf("dry run: %v", err)
+	}
+	if rep := text(t, ctx, "#report"); !strings.Contains(rep, "新增") || !strings.Contains(rep, "确认导入 3 行") {
+		t.Errorf("report: %q", rep)
+	}
+	if errs := text(t, ctx, "#errors-table"); !strings.Contains(errs, "C列（身份证号码）") {
+		t.Errorf("rejected rows: %q", errs)
+	}
+	snap("import-report", true)
+	if dir != "" {
+		if err := chromedp.Do(ctx,
+			chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
+			chromedp.Reload(), chromedp.WaitVisible(css("#report")), chromedp.Sleep(200*time.Millisecond),
+		); err != nil {
+			t.Fatal(err)
+		}
+		snap("import-report-phone", false)
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1366, 768)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(site.URL+"/members/print?category=active"),
+		chromedp.WaitVisible(css("#roster")),
+	); err != nil {
+		t.Fatalf("print page: %v", err)
+	}
+	if total := text(t, ctx, "#print-total"); !strings.HasPrefix(total, "共 ") {
+		t.Errorf("print total %q", total)
+	}
+	snap("print", true)
+	snap("print-top", false)
 }

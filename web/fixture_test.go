@@ -1,10 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -97,8 +99,10 @@ func newFixtureOn(t testing.TB, db *store.DB) *fixture {
 		f.users[r] = &testUser{U: u, API: tok.Token}
 	}
 	f.srv = New(Config{Orgs: db, Members: db, Users: db, Audit: db, Version: "test",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), WithIP: store.WithIP})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), WithIP: store.WithIP, UploadDir: t.TempDir()})
 	f.srv.throttle = newThrottle(100000, time.Minute, 1000)
+	// import jobs run in the background: let them end before the store closes
+	t.Cleanup(func() { f.srv.jobs.wait() })
 	return f
 }
 
@@ -163,6 +167,13 @@ type req struct {
 	htmx         bool
 	header       map[string]string
 	sess         *session // reuse this browser session instead of a fresh one
+	file         *upfile  // sent as multipart/form-data with form, the CSRF token first
+}
+
+// upfile is a file of a multipart request.
+type upfile struct {
+	field, name string
+	data        []byte
 }
 
 // session is one logged-in browser.
@@ -185,7 +196,23 @@ func (f *fixture) do(role string, rq req) *httptest.ResponseRecorder {
 	} else if !api {
 		tok, csrf = f.session(role)
 	}
+	ctype := ""
 	switch {
+	case rq.file != nil:
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		if !rq.noCSRF && csrf != "" {
+			_ = mw.WriteField("csrf_token", csrf)
+		}
+		for k, vs := range rq.form {
+			for _, v := range vs {
+				_ = mw.WriteField(k, v)
+			}
+		}
+		fw, _ := mw.CreateFormFile(rq.file.field, rq.file.name)
+		_, _ = fw.Write(rq.file.data)
+		_ = mw.Close()
+		body, ctype = &buf, mw.FormDataContentType()
 	case rq.json != "":
 		body = strings.NewReader(rq.json)
 	case rq.form != nil || unsafeMethod(rq.method):
@@ -200,6 +227,8 @@ func (f *fixture) do(role string, rq req) *httptest.ResponseRecorder {
 	}
 	r := httptest.NewRequest(rq.method, rq.path, body)
 	switch {
+	case ctype != "":
+		r.Header.Set("Content-Type", ctype)
 	case rq.json != "":
 		r.Header.Set("Content-Type", "application/json")
 	case body != nil:

@@ -230,11 +230,45 @@ type membersData struct {
 	Ages       []option
 	Months     []option
 	AllHref    string
+	Tools      *rosterTools
+}
+
+// rosterTools is the toolbar of the member list: import, export and print,
+// carrying the list's current filter. htmx swaps it with the table
+// (out of band) so the links always match what the list shows.
+type rosterTools struct {
+	XLSX, CSV, Print string   // links carrying the filter
+	Filters          []option // the filter as hidden fields (unmasked export form)
+	Export           *form    // the unmasked export form (reason, format)
+	OOB              bool
+}
+
+func newRosterTools(q url.Values, exp *form) *rosterTools {
+	v := filterValues(q)
+	t := &rosterTools{XLSX: "/members/export.xlsx", CSV: "/members/export.csv", Print: "/members/print", Export: exp}
+	if len(v) > 0 {
+		qs := "?" + v.Encode()
+		t.XLSX, t.CSV, t.Print = t.XLSX+qs, t.CSV+qs, t.Print+qs
+	}
+	for _, k := range filterKeys {
+		if x := v.Get(k); x != "" {
+			t.Filters = append(t.Filters, option{k, x})
+		}
+	}
+	if t.Export == nil {
+		t.Export = newForm(url.Values{"format": {"xlsx"}})
+	}
+	return t
 }
 
 func (s *Server) handleMembers(w http.ResponseWriter, r *http.Request) {
+	s.membersPage(w, r, r.URL.Query(), http.StatusOK, nil)
+}
+
+// membersPage renders the member list for the filter q; exp is the unmasked
+// export form when it comes back with an error.
+func (s *Server) membersPage(w http.ResponseWriter, r *http.Request, q url.Values, status int, exp *form) {
 	sc, ctx := scopeOf(r), r.Context()
-	q := r.URL.Query()
 	f, page, _ := parseMemberFilter(q) // the filter bar ignores what it cannot read
 	f.Limit, f.Offset, f.Today = membersPerPage, (page-1)*membersPerPage, s.today()
 	list, err := s.members.FindMembers(ctx, sc, f)
@@ -246,8 +280,10 @@ func (s *Server) handleMembers(w http.ResponseWriter, r *http.Request) {
 		Categories: categoryOptions(), Statuses: statusOptions(), Sexes: sexOptions(),
 		Ages: ageOptions(), Months: monthOptions()}
 	d.Pager = newPager("/members", q, page, membersPerPage, list.Total, list.TotalCapped, "ui.unit.people")
+	d.Tools = newRosterTools(q, exp)
 	if isHTMX(r) && r.Header.Get("HX-Target") == "member-table" {
-		s.fragment(w, r, http.StatusOK, "members", "member_table", d)
+		d.Tools.OOB = true
+		s.fragment(w, r, status, "members", "member_table", d)
 		return
 	}
 	orgs, err := s.orgs.FindOrgs(ctx, sc, nuanxin.OrgFilter{})
@@ -280,7 +316,7 @@ func (s *Server) handleMembers(w http.ResponseWriter, r *http.Request) {
 			d.OrgName = n.Org.Name
 		}
 	}
-	s.page(w, r, http.StatusOK, "members", nuanxin.T("ui.nav.members"), "members", d)
+	s.page(w, r, status, "members", nuanxin.T("ui.nav.members"), "members", d)
 }
 
 // memberData is the member detail page.

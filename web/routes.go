@@ -1,8 +1,12 @@
 package web
 
 import (
+	"context"
 	"crypto/subtle"
+	"io"
 	"io/fs"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -52,6 +56,13 @@ func (s *Server) routes() []route {
 		{"GET", "/members/new", accessPage, nuanxin.PermMemberWrite, s.handleMemberNew},
 		{"POST", "/members", accessPage, nuanxin.PermMemberWrite, s.handleMemberCreate},
 		{"POST", "/members/receive", accessPage, nuanxin.PermMemberWrite, s.handleMemberReceive},
+		{"GET", "/members/import", accessPage, nuanxin.PermMemberWrite, s.handleImportForm},
+		{"POST", "/members/import", accessPage, nuanxin.PermMemberWrite, s.handleImportUpload},
+		{"GET", "/members/template.xlsx", accessPage, nuanxin.PermMemberWrite, s.handleImportTemplate},
+		{"GET", "/members/export.xlsx", accessPage, nuanxin.PermExport, s.handleExportXLSX},
+		{"GET", "/members/export.csv", accessPage, nuanxin.PermExport, s.handleExportCSV},
+		{"POST", "/members/export", accessPage, nuanxin.PermRevealID, s.handleExportUnmasked},
+		{"GET", "/members/print", accessPage, nuanxin.PermExport, s.handleMembersPrint},
 		{"GET", "/members/{id}", accessPage, nuanxin.PermMemberRead, s.handleMember},
 		{"GET", "/members/{id}/edit", accessPage, nuanxin.PermMemberWrite, s.handleMemberEdit},
 		{"POST", "/members/{id}/edit", accessPage, nuanxin.PermMemberWrite, s.handleMemberUpdate},
@@ -62,6 +73,13 @@ func (s *Server) routes() []route {
 		{"GET", "/members/{id}/relatives/{rid}/edit", accessPage, nuanxin.PermMemberWrite, s.handleRelativeEdit},
 		{"POST", "/members/{id}/relatives/{rid}/edit", accessPage, nuanxin.PermMemberWrite, s.handleRelativeUpdate},
 		{"POST", "/members/{id}/relatives/{rid}/delete", accessPage, nuanxin.PermMemberWrite, s.handleRelativeDelete},
+
+		{"GET", "/imports/{id}", accessPage, nuanxin.PermMemberWrite, s.handleImportJob},
+		{"GET", "/imports/{id}/progress", accessPage, nuanxin.PermMemberWrite, s.handleImportProgress},
+		{"POST", "/imports/{id}/options", accessPage, nuanxin.PermMemberWrite, s.handleImportOptions},
+		{"POST", "/imports/{id}/check", accessPage, nuanxin.PermMemberWrite, s.handleImportCheck},
+		{"POST", "/imports/{id}/commit", accessPage, nuanxin.PermMemberWrite, s.handleImportCommit},
+		{"GET", "/imports/{id}/rejected.xlsx", accessPage, nuanxin.PermMemberWrite, s.handleImportRejected},
 
 		{"GET", "/orgs", accessPage, nuanxin.PermOrgRead, s.handleOrgs},
 		{"POST", "/orgs", accessPage, nuanxin.PermOrgManage, s.handleOrgCreate},
@@ -132,9 +150,17 @@ func (s *Server) wrap(rt route) http.Handler {
 			rt.handler(w, r)
 			return
 		}
-		if unsafeMethod(r.Method) && !csrfOK(r, sess) {
-			s.renderError(w, r, http.StatusForbidden, nuanxin.T("ui.err.csrf"))
-			return
+		if unsafeMethod(r.Method) {
+			ok := false
+			if isMultipart(r) && r.Header.Get("X-CSRF-Token") == "" {
+				r, ok = multipartCSRF(r, sess)
+			} else {
+				ok = csrfOK(r, sess)
+			}
+			if !ok {
+				s.renderError(w, r, http.StatusForbidden, nuanxin.T("ui.err.csrf"))
+				return
+			}
 		}
 		if err := permCheck(rt, scope); err != nil {
 			s.fail(w, r, err)
@@ -176,6 +202,43 @@ func csrfOK(r *http.Request, sess *nuanxin.Session) bool {
 		tok = r.PostFormValue("csrf_token")
 	}
 	return tok != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(sess.CSRFToken)) == 1
+}
+
+func isMultipart(r *http.Request) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return mt == "multipart/form-data"
+}
+
+// multipartCSRF checks the token of an upload form without reading the
+// upload: the token must be the form's first field (the templates put it
+// first, browsers send fields in document order). The multipart reader,
+// positioned after the token, goes to the handler through the context, so
+// the file streams to disk once instead of being parsed up front.
+func multipartCSRF(r *http.Request, sess *nuanxin.Session) (*http.Request, bool) {
+	if sess == nil || sess.CSRFToken == "" {
+		return r, false
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return r, false
+	}
+	p, err := mr.NextPart()
+	if err != nil || p.FormName() != "csrf_token" {
+		return r, false
+	}
+	tok, err := io.ReadAll(io.LimitReader(p, 256))
+	if err != nil || len(tok) == 0 || subtle.ConstantTimeCompare(tok, []byte(sess.CSRFToken)) != 1 {
+		return r, false
+	}
+	return r.WithContext(context.WithValue(r.Context(), ctxMultipart, mr)), true
+}
+
+// multipartOf is the multipart reader of an upload, after the CSRF token.
+func multipartOf(r *http.Request) (*multipart.Reader, error) {
+	if mr, ok := r.Context().Value(ctxMultipart).(*multipart.Reader); ok {
+		return mr, nil
+	}
+	return r.MultipartReader()
 }
 
 // toLogin sends an anonymous browser to the login page, remembering where it

@@ -108,6 +108,28 @@ func matrix() []matrixRow {
 			return target{rq: req{method: "POST", path: "/members/receive", form: url.Values{"_once": {newToken()},
 				"id_number": {full}, "org_id": {id64(org.ID)}}}}
 		}, "303 303 303 403 403 403 303", "404 404 404 403 403 403 303"},
+		{"GET", "/members/import", plain("GET", "/members/import"), "200 200 200 403 403 403 303", ""},
+		{"POST", "/members/import", func(f *fixture, in bool) target {
+			org, _, _ := f.pick(in)
+			return target{rq: uploadReq(org, "花名册.xlsx", rosterXLSX(f.t, importRows("矩阵", 1))), secret: org.Name}
+		}, "303 303 303 403 403 403 303", "404 404 404 403 403 403 303"},
+		{"GET", "/members/template.xlsx", plain("GET", "/members/template.xlsx"), "200 200 200 403 403 403 303", ""},
+		{"GET", "/members/export.xlsx", func(f *fixture, in bool) target {
+			org, _, _ := f.pick(in)
+			return target{rq: req{method: "GET", path: "/members/export.xlsx?org=" + id(org.ID)}, secret: org.Name}
+		}, "200 200 200 403 403 403 303", "404 404 404 403 403 403 303"},
+		{"GET", "/members/export.csv", func(f *fixture, in bool) target {
+			org, _, _ := f.pick(in)
+			return target{rq: req{method: "GET", path: "/members/export.csv?org=" + id(org.ID)}, secret: org.Name}
+		}, "200 200 200 403 403 403 303", "404 404 404 403 403 403 303"},
+		{"POST", "/members/export", func(f *fixture, in bool) target {
+			org, _, _ := f.pick(in)
+			return target{rq: req{method: "POST", path: "/members/export", form: url.Values{"org": {id(org.ID)}, "format": {"csv"}, "reason": {"报送上级工会"}}}, secret: org.Name}
+		}, "200 200 200 403 403 403 303", "404 404 404 403 403 403 303"},
+		{"GET", "/members/print", func(f *fixture, in bool) target {
+			org, _, _ := f.pick(in)
+			return target{rq: req{method: "GET", path: "/members/print?org=" + id(org.ID)}, secret: org.Name}
+		}, "200 200 200 403 403 403 303", "404 404 404 403 403 403 303"},
 		{"GET", "/members/{id}", func(f *fixture, in bool) target {
 			_, m, _ := f.pick(in)
 			return target{rq: req{method: "GET", path: "/members/" + id(m.ID)}, secret: m.Name}
@@ -154,6 +176,16 @@ func matrix() []matrixRow {
 			r := f.relative(m, "家属丁")
 			return target{rq: req{method: "POST", path: fmt.Sprintf("/members/%d/relatives/%d/delete", m.ID, r.ID)}, secret: m.Name}
 		}, "303 303 303 404 404 404 303", "404 404 404 404 404 404 303"},
+
+		// Import jobs belong to the user who uploaded: "in" is a job of the
+		// clerk (everyone else, the admin too, gets 404), "out" a job of a
+		// user who is none of the roles.
+		{"GET", "/imports/{id}", jobRow("", false, false), "404 404 200 404 404 404 303", "404 404 404 404 404 404 303"},
+		{"GET", "/imports/{id}/progress", jobRow("/progress", false, false), "404 404 200 404 404 404 303", "404 404 404 404 404 404 303"},
+		{"POST", "/imports/{id}/options", jobRow("/options", false, false), "404 404 303 404 404 404 303", "404 404 404 404 404 404 303"},
+		{"POST", "/imports/{id}/check", jobRow("/check", false, false), "404 404 303 404 404 404 303", "404 404 404 404 404 404 303"},
+		{"POST", "/imports/{id}/commit", jobRow("/commit", true, false), "404 404 303 404 404 404 303", "404 404 404 404 404 404 303"},
+		{"GET", "/imports/{id}/rejected.xlsx", jobRow("/rejected.xlsx", true, true), "404 404 200 404 404 404 303", "404 404 404 404 404 404 303"},
 
 		{"GET", "/orgs", plain("GET", "/orgs"), "200 200 200 200 200 403 303", ""},
 		{"POST", "/orgs", func(f *fixture, in bool) target {
@@ -277,6 +309,27 @@ func matrix() []matrixRow {
 }
 
 func id64(n int64) string { return id(n) }
+
+// jobRow acts on an import job of the clerk (in) or of another user (out);
+// dry runs the dry run first, bad adds a row the dry run rejects.
+func jobRow(suffix string, dry, bad bool) func(*fixture, bool) target {
+	return func(f *fixture, in bool) target {
+		rows := importRows("任务", 2)
+		if bad {
+			rows = append(rows, []string{"坏号码", badIDNumber})
+		}
+		owner, sc := f.UB, sys
+		if in {
+			owner, sc = f.users["clerk"].U, f.scopeFor("clerk")
+		}
+		j := f.newJob(owner, f.A, rosterXLSX(f.t, rows), dry, sc)
+		method := "GET"
+		if suffix == "/options" || suffix == "/check" || suffix == "/commit" {
+			method = "POST"
+		}
+		return target{rq: req{method: method, path: "/imports/" + j.ID + suffix}, secret: j.FileName}
+	}
+}
 
 // TestRouteMatrix walks every route × every role × inside/outside scope and
 // asserts the exact status. The route table is the source: a route without

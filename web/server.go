@@ -4,7 +4,9 @@
 //
 // Layout: server.go (wiring, middleware), routes.go (the one route table),
 // error.go (error code → HTTP status), render.go (templates), one file per
-// capability (auth.go, home.go, org.go, member.go, user.go, audit.go, api.go).
+// capability (auth.go, home.go, org.go, member.go, user.go, audit.go, api.go,
+// import.go and jobs.go for roster imports, export.go for exports and the
+// printable roster).
 package web
 
 import (
@@ -18,6 +20,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -42,6 +46,10 @@ type Config struct {
 	// context so the store records it in audit entries (cmd passes
 	// store.WithIP; web does not import the store).
 	WithIP func(ctx context.Context, ip string) context.Context
+	// UploadDir keeps uploaded rosters while their import job lives (a
+	// day at most); default filepath.Join(os.TempDir(), "nuanxin-uploads").
+	// It is created (0700) on the first upload.
+	UploadDir string
 }
 
 // Server is the web application. It is an http.Handler.
@@ -62,6 +70,8 @@ type Server struct {
 	staticVersion string
 	throttle      *throttle
 	once          *onceStore
+	jobs          *jobRegistry
+	maxUpload     int64 // bytes of an uploaded roster
 	mux           *http.ServeMux
 	handler       http.Handler
 }
@@ -87,6 +97,12 @@ func New(cfg Config) *Server {
 		throttle:      newThrottle(10, time.Minute, 10000),
 		once:          newOnceStore(time.Hour, 200, 10000),
 	}
+	dir := cfg.UploadDir
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "nuanxin-uploads")
+	}
+	s.jobs = newJobRegistry(dir, jobTTL, jobsPerUser)
+	s.maxUpload = maxUpload
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -140,12 +156,21 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
 			h.Set("Cache-Control", "no-store")
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		r.Body = http.MaxBytesReader(w, r.Body, s.bodyLimit(r))
 		if s.withIP != nil {
 			r = r.WithContext(s.withIP(r.Context(), clientIP(r)))
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// bodyLimit bounds a request body: 1 MB for forms and JSON, more for the
+// roster upload (whose handler enforces the exact limit with a message).
+func (s *Server) bodyLimit(r *http.Request) int64 {
+	if r.Method == http.MethodPost && r.URL.Path == "/members/import" {
+		return s.maxUpload + 1<<20
+	}
+	return 1 << 20
 }
 
 // Context values.
@@ -155,6 +180,7 @@ const (
 	ctxScope ctxKey = iota
 	ctxSession
 	ctxSessionKey
+	ctxMultipart
 )
 
 func scopeOf(r *http.Request) *nuanxin.Scope {

@@ -55,6 +55,32 @@
     }
   });
 
+  // The roster upload: refuse a file over the limit before sending it, and
+  // say that a large file is on its way.
+  document.addEventListener("change", function (e) {
+    var input = e.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "file" || !input.form || !input.form.dataset.maxBytes) return;
+    var big = !!(input.files && input.files[0] && input.files[0].size > Number(input.form.dataset.maxBytes));
+    var msg = big ? input.form.dataset.tooLarge : "";
+    input.setCustomValidity(msg);
+    var err = document.getElementById("file-error");
+    if (err) { err.textContent = msg; err.hidden = !big; }
+    var name = document.getElementById("file-name");
+    if (name) {
+      var f = input.files && input.files[0];
+      name.textContent = f ? f.name : name.dataset.empty;
+      name.classList.toggle("is-empty", !f);
+    }
+  });
+  document.addEventListener("submit", function (e) {
+    var f = e.target;
+    if (!(f instanceof HTMLFormElement) || !f.dataset.busy) return;
+    var b = f.querySelector("button[type=submit]");
+    if (b) {
+      window.setTimeout(function () { b.disabled = true; b.textContent = f.dataset.busy; }, 0);
+    }
+  });
+
   // After a reveal, focus the number for copying.
   document.addEventListener("htmx:afterSwap", function (e) {
     var plain = document.getElementById("id-plain");

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -55,6 +56,9 @@ func cmdServe(ctx context.Context, args []string, out, _ io.Writer) error {
 		Addr: *addr,
 		Handler: web.New(web.Config{
 			Orgs: db, Members: db, Users: db, Audit: db, WithIP: store.WithIP,
+			// Uploaded rosters hold personal data: keep them beside the
+			// database (mode 0700), not in a shared temp directory.
+			UploadDir: filepath.Join(d.dataDir(), "uploads"),
 			Version: Version, SecureCookies: *secure, Logger: logger,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,

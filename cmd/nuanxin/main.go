@@ -142,15 +142,20 @@ func (d *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.keyFile, "key-file", os.Getenv("NUANXIN_KEY_FILE"), "身份证号加密密钥文件（默认在数据库文件旁）")
 }
 
+// dataDir is the directory beside the SQLite file (./data for PostgreSQL),
+// where the key file and uploads live.
+func (d *dbFlags) dataDir() string {
+	if store.IsPostgres(d.dsn) {
+		return filepath.Dir(defaultDB)
+	}
+	return filepath.Dir(d.dsn)
+}
+
 // open opens and migrates the store.
 func (d *dbFlags) open(ctx context.Context) (*store.DB, error) {
 	keyFile := d.keyFile
 	if keyFile == "" {
-		dir := filepath.Dir(defaultDB)
-		if !store.IsPostgres(d.dsn) {
-			dir = filepath.Dir(d.dsn)
-		}
-		keyFile = filepath.Join(dir, "nuanxin.key")
+		keyFile = filepath.Join(d.dataDir(), "nuanxin.key")
 	}
 	key, err := secret.LoadOrCreateKey(keyFile)
 	if err != nil {

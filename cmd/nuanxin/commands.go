@@ -59,7 +59,7 @@ func cmdServe(ctx context.Context, args []string, out, _ io.Writer) error {
 			// Uploaded rosters hold personal data: keep them beside the
 			// database (mode 0700), not in a shared temp directory.
 			UploadDir: filepath.Join(d.dataDir(), "uploads"),
-			Version: Version, SecureCookies: *secure, Logger: logger,
+			Version:   Version, SecureCookies: *secure, Logger: logger,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,

@@ -100,3 +100,26 @@ func isNameDot(r rune) bool {
 	}
 	return false
 }
+
+// IsMaskedIDNumber recognises a 身份证号 as MaskIDNumber shows it
+// (430102********1234), so a masked export edited and imported again is
+// matched rather than rejected as a bad number.
+func IsMaskedIDNumber(s string) bool {
+	s = strings.TrimSpace(s)
+	stars := strings.Count(s, "*")
+	if stars < 4 || len(s) < 10 {
+		return false
+	}
+	head, tail := s[:6], s[len(s)-4:]
+	mid := s[6 : len(s)-4]
+	return strings.Trim(mid, "*") == "" && isDigits(head) && isDigits(tail[:3]) && (isDigits(tail[3:]) || tail[3] == 'X' || tail[3] == 'x')
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

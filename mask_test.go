@@ -66,3 +66,14 @@ func TestMaskName(t *testing.T) {
 		}
 	}
 }
+
+func TestIsMaskedIDNumber(t *testing.T) {
+	for s, want := range map[string]bool{
+		"430102********1234": true, "430102********123X": true, " 110105****0017 ": true,
+		"430102198503151234": false, "430102**********": false, "****************1234": false, "138****5678": false, "": false,
+	} {
+		if got := IsMaskedIDNumber(s); got != want {
+			t.Errorf("IsMaskedIDNumber(%q) = %v", s, got)
+		}
+	}
+}

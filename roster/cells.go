@@ -169,6 +169,13 @@ const maxSerial = 73415
 // 1900-02-29 (serial 60); the 1904 system counts 1904-01-01 as 0. The time
 // of day (the fraction) is ignored.
 func ExcelDate(serial string, date1904 bool) (nuanxin.Date, error) {
+	if len(serial) <= 7 && allASCIIDigits(serial) { // the usual whole-day serial: no float parsing
+		n := 0
+		for i := 0; i < len(serial); i++ {
+			n = n*10 + int(serial[i]-'0')
+		}
+		return serialDate(float64(n), serial, date1904)
+	}
 	f, err := strconv.ParseFloat(strings.TrimSpace(serial), 64)
 	if err != nil {
 		return nuanxin.Date{}, cellErr("", "roster.date.serial", serial)
@@ -450,8 +457,21 @@ func ParseIDCell(c Cell) (string, error) {
 func parseIDCell(c Cell) (nuanxin.IDNumber, error) {
 	s := NormalizeText(c.Value)
 	id, err := nuanxin.ParseIDNumber(s)
-	if err == nil || c.Kind != CellNumber {
+	if c.Kind != CellNumber {
 		return id, err
+	}
+	if err == nil {
+		// An 18-digit number is past a float's precision: a program that
+		// went through one writes a multiple of 64 (the spacing of floats
+		// there), and one time in eleven the wrong number passes the
+		// checksum. Such a cell cannot be trusted; one written from an
+		// integer can, unless it too is a multiple of 64 (one in 64).
+		if len(s) == 18 && allASCIIDigits(s) {
+			if n, _ := strconv.Atoi(s[12:]); n%64 == 0 {
+				return nuanxin.IDNumber{}, cellErr(FieldIDNumber, "roster.id.numeric")
+			}
+		}
+		return id, nil
 	}
 	if e, ok := err.(*nuanxin.Error); ok && e.Key == "id.checksum" {
 		digits := strings.TrimSuffix(s, ".0")

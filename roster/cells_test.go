@@ -27,6 +27,17 @@ func idEndingX() string {
 	panic("no X")
 }
 
+// idMultipleOf64 is a valid number that a float could hold exactly.
+func idMultipleOf64() string {
+	for seq := 100; seq < 1000; seq++ {
+		id := testIDNumber("430102", "19850315", strconv.Itoa(seq))
+		if n, _ := strconv.Atoi(id[12:]); id[17] != 'X' && n%64 == 0 {
+			return id
+		}
+	}
+	panic("no such number")
+}
+
 func TestNormalizeText(t *testing.T) {
 	for in, want := range map[string]string{
 		"  张三  ":                   "张三",
@@ -268,6 +279,8 @@ func TestParseIDCell(t *testing.T) {
 		{Cell{"'" + good, CellText}, good, ""},
 		{Cell{" " + good + "\u00a0", CellText}, good, ""},
 		{Cell{good, CellNumber}, good, ""}, // an exact integer written by a program
+		{Cell{idMultipleOf64(), CellNumber}, "", "roster.id.numeric"},
+		{Cell{idMultipleOf64(), CellText}, idMultipleOf64(), ""},
 		{Cell{"430102850315302", CellNumber}, testIDNumber("430102", "19850315", "302"), ""},
 		{Cell{"4.30102198503153E+17", CellNumber}, "", "id.excel_scientific"},
 		{Cell{"4.3010219850315302E+17", CellNumber}, "", "id.excel_scientific"},

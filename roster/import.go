@@ -25,6 +25,7 @@ type Inspection struct {
 	Header    *Header
 	HeaderErr error // why no header was found on the chosen sheet
 	Sample    []Row // up to SampleRows data rows after the header
+	Date1904  bool  // the workbook's date system, for showing date cells
 }
 
 // SampleRows is how many data rows Inspect shows.
@@ -41,7 +42,7 @@ func Inspect(path string, opt ImportOptions) (*Inspection, error) {
 		return nil, err
 	}
 	defer b.Close()
-	in := &Inspection{Sheets: b.Sheets()}
+	in := &Inspection{Sheets: b.Sheets(), Date1904: b.Date1904()}
 	sheet, head, h, herr, err := pickSheet(b, opt)
 	if err != nil {
 		return nil, err
@@ -195,7 +196,7 @@ func WriteRejectedRows(w io.Writer, path string, opt ImportOptions, rep *nuanxin
 	err = RejectedRows(b, sheet, h.Row, nums, func(r Row) error {
 		cells := make([]string, len(r.Cells))
 		for i, c := range r.Cells {
-			cells[i] = c.Value
+			cells[i] = c.Text(b.Date1904()) // dates as 2024-03-05, not serials
 		}
 		if r.Num == h.Row {
 			header = cells

@@ -12,6 +12,9 @@ import (
 // nuanxin.MemberRows; it is a nuanxin.MemberRowSource. It parses and checks
 // each cell and the row's required fields, but leaves Member.Validate and
 // everything that needs the database (matching, transfers) to the store.
+//
+// Each MemberRow is new, but rows with the same filled columns share one
+// Present map: treat it as read-only.
 type MemberReader struct {
 	rows     *Rows
 	h        *Header
@@ -25,6 +28,7 @@ type MemberReader struct {
 	raw      Row
 	err      error
 	present  map[uint32]map[string]bool
+	labels   map[string]string // field → column label, shared by every row (MemberRow.Columns)
 }
 
 // maxPresentSets bounds the shared Present maps a reader keeps.
@@ -61,6 +65,12 @@ type memberCol struct {
 	label string // C列（身份证号码）
 }
 
+var (
+	bitName       = fieldBit(FieldName)
+	bitIDNumber   = fieldBit(FieldIDNumber)
+	bitEmployeeNo = fieldBit(FieldEmployeeNo)
+)
+
 // fieldBit is a field's bit in a presence mask: its place in MemberFields.
 func fieldBit(f Field) uint32 {
 	for i, m := range MemberFields {
@@ -76,13 +86,14 @@ func fieldBit(f Field) uint32 {
 // date1904 is Book.Date1904(). A file whose header has no 姓名 column, or
 // neither 身份证号码 nor 工号, fails on the first Next.
 func ReadMembers(rows *Rows, h *Header, date1904 bool) *MemberReader {
-	m := &MemberReader{rows: rows, h: h, date1904: date1904, nameCol: -1}
+	m := &MemberReader{rows: rows, h: h, date1904: date1904, nameCol: -1, labels: map[string]string{}}
 	for _, c := range h.Columns {
 		if c.Field == "" {
 			continue
 		}
 		m.cols = append(m.cols, memberCol{index: c.Index, field: c.Field, bit: fieldBit(c.Field),
 			free: freeText[c.Field], label: c.Label()})
+		m.labels[string(c.Field)] = c.Label()
 		switch c.Field {
 		case FieldEmployeeNo:
 			m.hasEmpNo = true
@@ -232,7 +243,7 @@ func isFooter(t string) bool {
 }
 
 func (m *MemberReader) convert(r Row) *nuanxin.MemberRow {
-	mr := &nuanxin.MemberRow{Row: r.Num}
+	mr := &nuanxin.MemberRow{Row: r.Num, Columns: m.labels}
 	var present uint32
 	mem := &mr.Member
 	fail := func(c *memberCol, err error) {
@@ -240,7 +251,7 @@ func (m *MemberReader) convert(r Row) *nuanxin.MemberRow {
 			Reason: nuanxin.ErrorMessage(err)})
 	}
 	var id nuanxin.IDNumber
-	idOK := false
+	idOK, maskedID := false, false
 	var birthCol, sexCol *memberCol
 	birthPartial := false
 	for i := range m.cols {
@@ -261,6 +272,13 @@ func (m *MemberReader) convert(r Row) *nuanxin.MemberRow {
 		case FieldName:
 			mem.Name = text
 		case FieldIDNumber:
+			if nuanxin.IsMaskedIDNumber(text) {
+				// A masked export coming back: the store matches it by
+				// name within the subtree; it never becomes a number.
+				mem.IDMasked, maskedID = text, true
+				present &^= c.bit
+				continue
+			}
 			if id, err = parseIDCell(cell); err == nil {
 				mem.IDNumber, idOK = id.Number, true
 			}
@@ -287,6 +305,10 @@ func (m *MemberReader) convert(r Row) *nuanxin.MemberRow {
 					Reason: nuanxin.T("roster.members.partial_date", text, d.Chinese()), Warning: true})
 			}
 		case FieldPhone:
+			if strings.Contains(text, "*") {
+				present &^= c.bit // a masked export's phone: keep the stored one
+				continue
+			}
 			mem.Phone, err = ParsePhoneCell(cell)
 		case FieldCategory:
 			mem.Category, err = ParseCategory(text)
@@ -317,14 +339,14 @@ func (m *MemberReader) convert(r Row) *nuanxin.MemberRow {
 	}
 
 	mr.Present = m.presentMap(present)
-	has := func(f Field) bool { return present&fieldBit(f) != 0 }
-	if !has(FieldName) {
+	has := func(bit uint32) bool { return present&bit != 0 }
+	if !has(bitName) {
 		mr.Errors = append(mr.Errors, nuanxin.RowError{Row: r.Num, Column: m.nameLabel(), Field: string(FieldName),
 			Reason: nuanxin.T("member.name.required")})
 	}
-	if !has(FieldIDNumber) {
+	if !has(bitIDNumber) {
 		switch {
-		case has(FieldEmployeeNo):
+		case maskedID, has(bitEmployeeNo):
 			// An existing member may be matched by 工号: the store decides.
 		case m.hasEmpNo:
 			mr.Errors = append(mr.Errors, nuanxin.RowError{Row: r.Num, Column: m.idLabel, Field: string(FieldIDNumber),
@@ -360,10 +382,11 @@ func (m *MemberReader) convert(r Row) *nuanxin.MemberRow {
 }
 
 // freeText are the fields read with cleanText (Chinese punctuation kept)
-// rather than NormalizeText (full-width forms folded). The 所属工会 must
-// be: the store matches it exactly against org names such as
-// “一车间（东区）分工会”. Other text follows NormalizeText, as specified.
-var freeText = map[Field]bool{FieldOrg: true}
+// rather than NormalizeText (full-width forms folded): what officers write
+// in Chinese must come back as written — 所属工会 is matched exactly
+// against org names such as “一车间（东区）分工会”, and a 备注 “调入，原单位”
+// must not turn into “调入,原单位”.
+var freeText = map[Field]bool{FieldOrg: true, FieldNotes: true, FieldDepartment: true, FieldPost: true}
 
 func (m *MemberReader) nameLabel() string {
 	for _, c := range m.cols {

@@ -108,7 +108,7 @@ func TestReadMembersLibreOfficeTitle(t *testing.T) {
 		Category: nuanxin.CategoryDispatched, JoinDate: date(2015, 3, 1)}, all, "")
 	checkRow(t, rows[3], 9, nuanxin.Member{Name: "赵六", IDNumber: fxID4, Sex: nuanxin.Female, BirthDate: date(1992, 1, 1),
 		Ethnicity: "回族", Political: "共青团员", Phone: "13700000001", Department: "财务部", Post: "会计",
-		Category: nuanxin.CategoryActive, JoinDate: date(2015, 3, 1), Notes: "调入,原单位XX厂"},
+		Category: nuanxin.CategoryActive, JoinDate: date(2015, 3, 1), Notes: "调入，原单位XX厂"},
 		"birth_date,category,department,ethnicity,id_number,join_date,name,notes,phone,political,post,sex", "")
 	checkRow(t, rows[4], 10, nuanxin.Member{Name: "孙七", Sex: nuanxin.Female, BirthDate: date(1988, 7, 7),
 		Ethnicity: "汉族", Political: "群众", Phone: "15912345678", Department: "人力资源部", Post: "主管",

@@ -38,6 +38,26 @@ type Cell struct {
 	Kind  CellKind
 }
 
+// Text is the cell as the officer saw it, for writing a row back out (the
+// rejected-rows workbook): a date cell as 2024-03-05 rather than its
+// serial, a boolean as TRUE or FALSE, anything else as stored.
+func (c Cell) Text(date1904 bool) string {
+	switch c.Kind {
+	case CellDate:
+		if d, err := ExcelDate(c.Value, date1904); err == nil {
+			return d.String()
+		}
+	case CellBool:
+		if c.Value == "1" {
+			return "TRUE"
+		}
+		if c.Value == "0" {
+			return "FALSE"
+		}
+	}
+	return c.Value
+}
+
 // Row is one row with at least one non-empty cell. Num is the row number
 // as Excel shows it (1-based; for CSV the line the record starts on).
 // Cells are indexed by 0-based column; trailing empty cells may be absent.

@@ -242,3 +242,24 @@ func TestHead(t *testing.T) {
 		t.Errorf("head rows were reused: %q", head[2].Cells[1].Value)
 	}
 }
+
+func TestCellText(t *testing.T) {
+	for _, c := range []struct {
+		cell  Cell
+		d1904 bool
+		want  string
+	}{
+		{Cell{"31121", CellDate}, false, "1985-03-15"},
+		{Cell{"0", CellDate}, true, "1904-01-01"},
+		{Cell{"0.5", CellDate}, false, "0.5"}, // a time: no date to show
+		{Cell{"1", CellBool}, false, "TRUE"},
+		{Cell{"0", CellBool}, false, "FALSE"},
+		{Cell{"4.30103199007204E+017", CellNumber}, false, "4.30103199007204E+017"},
+		{Cell{"张三", CellText}, false, "张三"},
+		{Cell{"#N/A", CellError}, false, "#N/A"},
+	} {
+		if got := c.cell.Text(c.d1904); got != c.want {
+			t.Errorf("%+v.Text = %q, want %q", c.cell, got, c.want)
+		}
+	}
+}

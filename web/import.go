@@ -354,7 +354,7 @@ func (s *Server) jobData(j *importJob) *importJobData {
 		}
 		d.Sheet = strconv.Itoa(v.Insp.Sheet)
 		if h := v.Insp.Header; h != nil {
-			d.Columns, d.Samples = mappingTable(h, v.Insp.Sample)
+			d.Columns, d.Samples = mappingTable(h, v.Insp.Sample, v.Insp.Date1904)
 		} else if v.Insp.HeaderErr != nil {
 			d.HeaderErr = userMessage(v.Insp.HeaderErr)
 		}
@@ -373,7 +373,7 @@ func (s *Server) jobData(j *importJob) *importJobData {
 
 // mappingTable lists the header's columns with what becomes of each, and
 // the sample rows cut to those columns.
-func mappingTable(h *roster.Header, sample []roster.Row) ([]importColumn, []importSample) {
+func mappingTable(h *roster.Header, sample []roster.Row, date1904 bool) ([]importColumn, []importSample) {
 	notes := map[int]importColumn{}
 	for _, c := range h.Unknown {
 		notes[c.Index] = importColumn{Note: nuanxin.T("ui.import.col.unknown"), Warn: true}
@@ -397,21 +397,11 @@ func mappingTable(h *roster.Header, sample []roster.Row) ([]importColumn, []impo
 	for i, r := range sample {
 		cells := make([]string, len(cols))
 		for k, c := range cols {
-			cells[k] = cellText(r.Cell(c.Index))
+			cells[k] = r.Cell(c.Index).Text(date1904) // dates as the officer sees them in Excel
 		}
 		samples[i] = importSample{Num: r.Num, Cells: cells}
 	}
 	return cols, samples
-}
-
-// cellText shows a cell as the officer sees it in Excel: dates as dates.
-func cellText(c roster.Cell) string {
-	if c.Kind == roster.CellDate {
-		if d, _, err := roster.ParseDateCell(c, false); err == nil && !d.IsZero() {
-			return d.String()
-		}
-	}
-	return c.Value
 }
 
 func newReportView(rep *nuanxin.ImportReport, final bool) *reportView {

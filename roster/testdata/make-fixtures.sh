@@ -8,8 +8,9 @@
 #
 #   roster/testdata/make-fixtures.sh        (needs soffice and iconv)
 #
-# roster/fixtures_test.go asserts exact row numbers, fields and values of
-# what is written here: change both together.
+# reader_test.go, header_test.go and members_test.go assert exact row
+# numbers, fields, values and error columns of what is written here:
+# change them together.
 set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p fods

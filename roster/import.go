@@ -127,6 +127,9 @@ func ImportMembers(ctx context.Context, imp nuanxin.MemberImporter, s *nuanxin.S
 		return nil, err
 	}
 	defer rows.Close()
+	if mo.Expected == 0 {
+		mo.Expected = max(0, b.EstimateRows(sheet)-h.Row)
+	}
 	src, end := prefetch(ReadMembers(rows, h, b.Date1904()))
 	defer end()
 	rep, err := imp.ImportMembers(ctx, s, src, mo)

@@ -615,7 +615,11 @@ func sameOptions(a, b roster.ImportOptions) bool {
 // runner is one phase of an import for the job's owner.
 func (s *Server) runner(sc *nuanxin.Scope, j *importJob, dry bool) func(context.Context, roster.ImportOptions, func(nuanxin.ImportProgress)) (*nuanxin.ImportReport, error) {
 	return func(ctx context.Context, opt roster.ImportOptions, progress func(nuanxin.ImportProgress)) (*nuanxin.ImportReport, error) {
-		return roster.ImportMembers(ctx, s.members, sc, j.Path, opt, nuanxin.MemberImportOptions{OrgID: j.OrgID, DryRun: dry, Progress: progress})
+		mo := nuanxin.MemberImportOptions{OrgID: j.OrgID, DryRun: dry, Progress: progress}
+		if v := j.view(); !dry && v.Dry != nil {
+			mo.Expected = v.Dry.Total // sizes the ETA, and lets a large first import build indexes once
+		}
+		return roster.ImportMembers(ctx, s.members, sc, j.Path, opt, mo)
 	}
 }
 

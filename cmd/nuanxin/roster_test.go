@@ -151,6 +151,14 @@ func TestImportKilledMidway(t *testing.T) {
 	if out, err := cli(t, db, "org", "add", "--name", "发电公司工会", "--kind", "基层工会", "--code", "FD"); err != nil {
 		t.Fatalf("org add: %q %v", out, err)
 	}
+	indexesBefore := 0
+	if raw, err := sql.Open("sqlite", db); err == nil {
+		raw.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('members', 'member_keys', 'member_events')`).Scan(&indexesBefore)
+		raw.Close()
+	}
+	if indexesBefore < 5 {
+		t.Fatalf("%d member indexes before the import", indexesBefore)
+	}
 	const n = 40000
 	file := filepath.Join(dir, "花名册.xlsx")
 	writeRoster(t, file, n)
@@ -184,13 +192,16 @@ func TestImportKilledMidway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var members int
+	var members, indexes int
 	var check string
 	raw.QueryRow(`SELECT COUNT(*) FROM members`).Scan(&members)
 	raw.QueryRow(`PRAGMA integrity_check`).Scan(&check)
+	// A first import of this size drops and rebuilds the member indexes
+	// inside its transaction: the kill must bring all of them back.
+	raw.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('members', 'member_keys', 'member_events')`).Scan(&indexes)
 	raw.Close()
-	if members != 0 || check != "ok" {
-		t.Fatalf("killed at %d rows written: %d members stored, integrity %q", killedAt, members, check)
+	if members != 0 || check != "ok" || indexes != indexesBefore {
+		t.Fatalf("killed at %d rows written: %d members stored, integrity %q, %d indexes (before %d)", killedAt, members, check, indexes, indexesBefore)
 	}
 	out, err := cli(t, db, "import", "members", file, "--org", "FD", "--json")
 	if r := importJSONOf(t, out); err != nil || r.Created != n {

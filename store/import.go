@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -48,6 +49,9 @@ func (db *DB) ImportMembers(ctx context.Context, s *nuanxin.Scope, src nuanxin.M
 		return nil, err
 	}
 	if opt.DryRun {
+		if err := im.checkEmpty(ctx, cachedReader{db}); err != nil {
+			return nil, err
+		}
 		return im.rep, im.run(ctx, cachedReader{db}, nil)
 	}
 	err = db.withTx(ctx, s, func(tx *Tx) error {
@@ -57,6 +61,9 @@ func (db *DB) ImportMembers(ctx context.Context, s *nuanxin.Scope, src nuanxin.M
 			return err
 		}
 		if err := im.loadOrgs(ctx, tx); err != nil {
+			return err
+		}
+		if err := im.checkEmpty(ctx, tx); err != nil {
 			return err
 		}
 		if db.dialect == SQLite && opt.Expected >= bulkImportRows {
@@ -101,6 +108,9 @@ type importer struct {
 	// masked number): a second row for the same person is rejected.
 	seenMember map[int64]int
 	done       int
+	// empty: the installation had no member when the import began (read
+	// in the transaction that writes), so no row can match a stored one.
+	empty bool
 }
 
 func (im *importer) loadOrgs(ctx context.Context, q querier) error {
@@ -318,6 +328,10 @@ func (im *importer) batch(ctx context.Context, q querier, tx *Tx, rows []*import
 		}
 	}
 
+	if im.empty {
+		// Nobody is stored yet: every lookup would come back empty.
+		hashes, cards, masked, names, emps = nil, nil, nil, nil, nil
+	}
 	byHash, err := lookup(ctx, q, "m.id_hash", "", nil, hashes)
 	if err != nil {
 		return err
@@ -592,4 +606,14 @@ func (im *importer) lookupMasked(ctx context.Context, q querier, names, masked [
 		}
 	}
 	return out, nil
+}
+
+func (im *importer) checkEmpty(ctx context.Context, q querier) error {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM members LIMIT 1`).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		im.empty = true
+		return nil
+	}
+	return err
 }

@@ -254,7 +254,12 @@ func (p *progressBar) update(pr nuanxin.ImportProgress) {
 		phase = "写入"
 	}
 	line := fmt.Sprintf("\r%s：已处理 %d 行，每秒 %.0f 行", phase, pr.Rows, rate)
-	if pr.Total > 0 && rate > 0 {
+	if pr.Total > 0 {
+		const width = 24
+		done := min(width, pr.Rows*width/pr.Total)
+		line = fmt.Sprintf("\r[%s%s] %3d%% ", strings.Repeat("█", done), strings.Repeat("·", width-done), min(100, pr.Rows*100/pr.Total)) + line[1:]
+	}
+	if pr.Total > 0 && rate > 0 && pr.Rows < pr.Total {
 		left := time.Duration(float64(pr.Total-pr.Rows)/rate) * time.Second
 		line += fmt.Sprintf("，预计还需 %s", left.Round(time.Second))
 	}

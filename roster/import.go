@@ -132,11 +132,16 @@ func ImportMembers(ctx context.Context, imp nuanxin.MemberImporter, s *nuanxin.S
 	}
 	src, end := prefetch(ReadMembers(rows, h, b.Date1904()))
 	defer end()
+	notes := FileNotes(b.Sheets(), sheet, h)
+	// Once the last row is read, the file and its shared strings (150 MB
+	// for a million-row roster) are let go while the store builds its
+	// indexes and commits.
+	src = &onEOF{src: src, fn: func() { rows.Close(); b.Close() }}
 	rep, err := imp.ImportMembers(ctx, s, src, mo)
 	if err != nil {
 		return nil, err
 	}
-	rep.Notes = append(FileNotes(b.Sheets(), sheet, h), rep.Notes...)
+	rep.Notes = append(notes, rep.Notes...)
 	return rep, nil
 }
 
@@ -286,4 +291,20 @@ func (p *prefetchSource) Next() (*nuanxin.MemberRow, error) {
 	}
 	p.i++
 	return p.cur.rows[p.i-1], nil
+}
+
+// onEOF calls fn once, when src reports its end.
+type onEOF struct {
+	src  nuanxin.MemberRowSource
+	fn   func()
+	done bool
+}
+
+func (o *onEOF) Next() (*nuanxin.MemberRow, error) {
+	r, err := o.src.Next()
+	if err == io.EOF && !o.done {
+		o.done = true
+		o.fn()
+	}
+	return r, err
 }

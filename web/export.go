@@ -43,77 +43,11 @@ func filterValues(q url.Values) url.Values {
 	return v
 }
 
-// memberStream runs ExportMembers on its own goroutine and hands the members
-// over a small channel to the pull-style roster writers. close stops the
-// producer (cancelling its query) and waits for it: no goroutine outlives
-// the request.
-type memberStream struct {
-	ch     chan *nuanxin.Member
-	done   chan struct{} // closed when ExportMembers has returned
-	cancel context.CancelFunc
-	err    error // ExportMembers' error; read after done
-	peeked *nuanxin.Member
-	hasPk  bool
-}
-
-func (s *Server) streamMembers(ctx context.Context, sc *nuanxin.Scope, f nuanxin.MemberFilter, x nuanxin.MemberExport) *memberStream {
-	ctx, cancel := context.WithCancel(ctx)
-	st := &memberStream{ch: make(chan *nuanxin.Member, 64), done: make(chan struct{}), cancel: cancel}
-	go func() {
-		defer close(st.done)
-		_, st.err = s.members.ExportMembers(ctx, sc, f, x, func(m *nuanxin.Member) error {
-			select {
-			case st.ch <- m:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		})
-	}()
-	return st
-}
-
-// next is the roster.MemberSource: the next member, io.EOF after the last,
-// or the store's error.
-func (st *memberStream) next() (*nuanxin.Member, error) {
-	if st.hasPk {
-		st.hasPk = false
-		return st.peeked, nil
-	}
-	select {
-	case m := <-st.ch:
-		return m, nil
-	case <-st.done:
-		select { // members sent before the producer returned
-		case m := <-st.ch:
-			return m, nil
-		default:
-		}
-		if st.err != nil {
-			return nil, st.err
-		}
-		return nil, io.EOF
-	}
-}
-
-// ready waits for the first member (or the end), so that a refused export
-// (out of scope, no permission, no reason) is answered with an error page
-// before any byte of the file is sent.
-func (st *memberStream) ready() error {
-	m, err := st.next()
-	if err == io.EOF {
-		return nil // next says io.EOF again
-	}
-	if err != nil {
+func (s *Server) streamMembers(ctx context.Context, sc *nuanxin.Scope, f nuanxin.MemberFilter, x nuanxin.MemberExport) *roster.MemberStream {
+	return roster.StreamMembers(ctx, func(ctx context.Context, fn func(*nuanxin.Member) error) error {
+		_, err := s.members.ExportMembers(ctx, sc, f, x, fn)
 		return err
-	}
-	st.peeked, st.hasPk = m, true
-	return nil
-}
-
-func (st *memberStream) close() {
-	st.cancel()
-	<-st.done
+	})
 }
 
 // exportName is the file name of a download: 会员名册-发电公司工会-20261124.xlsx.
@@ -215,8 +149,8 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, f nuanxin.Member
 	}
 	extendDeadlines(w, s)
 	st := s.streamMembers(r.Context(), scopeOf(r), f, x)
-	defer st.close()
-	if err := st.ready(); err != nil {
+	defer st.Close()
+	if err := st.Ready(); err != nil {
 		if isFormErr(err) && x.Unmasked {
 			fm := newForm(url.Values{"reason": {x.Reason}, "format": {x.Format}})
 			fm.setErr(err)
@@ -241,7 +175,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, f nuanxin.Member
 		attachment(w, s.exportName(base, orgName, ".xlsx"), "members.xlsx")
 		write = roster.ExportXLSX
 	}
-	if _, err := write(w, roster.MemberFields, st.next, opt); err != nil {
+	if _, err := write(w, roster.MemberFields, st.Next, opt); err != nil {
 		// The file is half sent: break the connection so the browser
 		// reports a failed download instead of saving a broken file.
 		if !errors.Is(err, context.Canceled) {

@@ -211,31 +211,31 @@ func TestExportStreamStops(t *testing.T) {
 	srv := &Server{members: sm}
 	st := srv.streamMembers(ctx, sys, nuanxin.MemberFilter{}, nuanxin.MemberExport{Format: "xlsx"})
 	<-sm.started
-	if err := st.ready(); err != nil {
+	if err := st.Ready(); err != nil {
 		t.Fatal(err)
 	}
 	for range 100 {
-		if _, err := st.next(); err != nil {
+		if _, err := st.Next(); err != nil {
 			t.Fatal(err)
 		}
 	}
 	cancel() // the client went away
 	var err error
 	for err == nil {
-		_, err = st.next()
+		_, err = st.Next()
 	}
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("after the client left: %v", err)
 	}
-	st.close()
+	st.Close()
 	// and a writer that fails stops the producer through close
 	sm = stuckMembers{f.db, make(chan struct{})}
 	srv.members = sm
 	st = srv.streamMembers(bg, sys, nuanxin.MemberFilter{}, nuanxin.MemberExport{})
-	if _, err := roster.ExportCSV(failAfter{n: 4096}, nil, st.next, roster.ExportOptions{}); err == nil {
+	if _, err := roster.ExportCSV(failAfter{n: 4096}, nil, st.Next, roster.ExportOptions{}); err == nil {
 		t.Error("export to a failing writer succeeded")
 	}
-	st.close()
+	st.Close()
 	deadline := time.Now().Add(2 * time.Second)
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)

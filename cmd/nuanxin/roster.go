@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/nuanxin/nuanxin"
@@ -140,17 +139,20 @@ func cmdExportMembers(ctx context.Context, args []string, out, _ io.Writer) erro
 	x := nuanxin.MemberExport{Unmasked: *unmasked, Reason: *reason, Format: f}
 	var n int
 	write := func(w io.Writer) error {
-		src, stop := pullMembers(ctx, func(fn func(*nuanxin.Member) error) error {
+		st := roster.StreamMembers(ctx, func(ctx context.Context, fn func(*nuanxin.Member) error) error {
 			_, err := db.ExportMembers(ctx, sys, filter, x, fn)
 			return err
 		})
-		defer stop()
+		defer st.Close()
+		if err := st.Ready(); err != nil {
+			return err // refused before any byte is written
+		}
 		opt := roster.ExportOptions{Unmasked: *unmasked}
 		var err error
 		if f == "xlsx" {
-			n, err = roster.ExportXLSX(w, roster.MemberFields, src, opt)
+			n, err = roster.ExportXLSX(w, roster.MemberFields, st.Next, opt)
 		} else {
-			n, err = roster.ExportCSV(w, roster.MemberFields, src, opt)
+			n, err = roster.ExportCSV(w, roster.MemberFields, st.Next, opt)
 		}
 		return err
 	}
@@ -162,47 +164,6 @@ func cmdExportMembers(ctx context.Context, args []string, out, _ io.Writer) erro
 	}
 	fmt.Fprintf(out, "已导出 %d 人到 %s\n", n, *file)
 	return nil
-}
-
-// pullMembers turns the store's push-style export into the pull-style
-// source the roster writers read, through a goroutine. stop ends the
-// producer early (when the writer fails) and waits for it.
-func pullMembers(ctx context.Context, produce func(fn func(*nuanxin.Member) error) error) (next roster.MemberSource, stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	ch := make(chan *nuanxin.Member, 256)
-	var perr error
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer close(ch)
-		perr = produce(func(m *nuanxin.Member) error {
-			select {
-			case ch <- m:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		})
-	}()
-	next = func() (*nuanxin.Member, error) {
-		m, ok := <-ch
-		if !ok {
-			wg.Wait()
-			if perr != nil {
-				return nil, perr
-			}
-			return nil, io.EOF
-		}
-		return m, nil
-	}
-	stop = func() {
-		cancel()
-		for range ch {
-		}
-		wg.Wait()
-	}
-	return next, stop
 }
 
 // writeFile writes through a temporary file renamed into place, so a

@@ -374,6 +374,11 @@ func (m *MemberReader) convert(r Row) *nuanxin.MemberRow {
 				Reason: nuanxin.T("roster.members.partial_date", NormalizeText(r.Cell(birthCol.index).Value), mem.BirthDate.Chinese()), Warning: true})
 		}
 	}
+	if idOK && mem.IDNumber == exampleID {
+		// The template's 张三, left in by mistake.
+		mr.Errors = append(mr.Errors, nuanxin.RowError{Row: r.Num, Column: m.idLabel, Field: string(FieldIDNumber),
+			Reason: nuanxin.T("roster.members.example_row")})
+	}
 	if sexCol != nil && idOK && mem.Sex != id.Sex {
 		mr.Errors = append(mr.Errors, nuanxin.RowError{Row: r.Num, Column: sexCol.label, Field: string(FieldSex),
 			Reason: nuanxin.T("roster.members.sex_mismatch", mem.Sex.Label(), id.Sex.Label())})
@@ -454,5 +459,8 @@ func init() {
 		"roster.members.partial_date":   "“%s”只有年月，没有日，已按%s导入，请核对",
 		"roster.members.birth_mismatch": "出生日期%s与身份证号码中的出生日期%s不一致，请核对",
 		"roster.members.sex_mismatch":   "性别“%s”与身份证号码不符（身份证号码显示为%s），请核对",
+		"roster.members.example_row":    "这是导入模板中的示例行，请删除后再导入",
 	})
 }
+
+var exampleID = ExampleIDNumber()

@@ -161,3 +161,26 @@ func TestWriteTemplate(t *testing.T) {
 		_ = fld
 	}
 }
+
+func TestTemplateExampleRowIsRejected(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteTemplate(&buf); err != nil {
+		t.Fatal(err)
+	}
+	b, err := OpenReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "模板.xlsx", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	mr, err := OpenMembers(b, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := mr.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Rejected() || !strings.Contains(fmt.Sprint(r.Errors), "示例行") {
+		t.Fatalf("example row errors = %+v", r.Errors)
+	}
+}

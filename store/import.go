@@ -398,6 +398,13 @@ func (im *importer) batch(ctx context.Context, q querier, tx *Tx, rows []*import
 			r.reject("id_number", nuanxin.T("import.no_id_no_match"))
 			continue
 		}
+		if r.old != nil && r.in.OrgRef == "" {
+			// No 所属工会 column: the member stays in the org they are in,
+			// which may be any org under the import's.
+			if o := im.orgs[r.old.OrgID]; o != nil {
+				r.org = o
+			}
+		}
 		if r.old != nil {
 			if first, ok := im.seenMember[r.old.ID]; ok {
 				r.reject("name", nuanxin.T("import.same_member", first))

@@ -173,6 +173,13 @@ func TestImportMembersRejections(t *testing.T) {
 		if len(l.Members) != 1 {
 			t.Errorf("郑十 not in the 分工会: %+v", l.Members)
 		}
+		// Updated by a file without a 所属工会 column, 郑十 stays in the 分工会.
+		rep = importRows(t, db, ada, tr.A.ID, false,
+			row(2, nuanxin.Member{Name: "郑十", IDNumber: idn("430102", "19940101", 707), Post: "值长"}, "name", "id_number", "post"))
+		l, _ = db.FindMembers(ctx, sys, nuanxin.MemberFilter{OrgID: tr.A1.ID, Query: "郑十"})
+		if counts(rep) != "c0 u1 n0 r0" || len(l.Members) != 1 || l.Members[0].Post != "值长" || l.Members[0].OrgID != tr.A1.ID {
+			t.Errorf("update without 所属工会 = %s, %+v", counts(rep), l.Members)
+		}
 		// The group admin sees where 王五 is.
 		rep = importRows(t, db, sys, tr.A.ID, true, rows[0])
 		if !strings.Contains(reasons(rep, 2), "检修公司工会") {

@@ -85,7 +85,7 @@ func TestImportExportCommands(t *testing.T) {
 	// A GB18030 CSV with one good row, one changed row and one damaged 身份证号.
 	_, id0, _, _ := bench.Person(0)
 	_, id1, _, _ := bench.Person(1)
-	newID := "11010519900307991" + string(nuanxin.IDCheckDigit("11010519900307991"))
+	newID := "11010519900307993" + string(nuanxin.IDCheckDigit("11010519900307993"))
 	csv := "姓名,身份证号码,手机号码,部门\r\n" +
 		"新人甲," + newID + ",13800000001,运行部\r\n" +
 		bench.PersonName(1) + "," + id1 + ",13912345678,检修部\r\n" +

@@ -15,7 +15,18 @@ import (
 // full-width space, zero-width characters, BOM), maps full-width ASCII to
 // half-width, turns inner tabs and line breaks into spaces and drops other
 // control characters, NUL and invalid bytes.
-func NormalizeText(s string) string {
+func NormalizeText(s string) string { return foldText(s, false) }
+
+// cleanText is NormalizeText for free text (names, departments, notes, org
+// names): full-width letters and digits are folded, but Chinese
+// punctuation (，（）：；) is the writer's and stays, and so does anything
+// an org name must match by.
+func cleanText(s string) string { return foldText(s, true) }
+
+// foldText trims, turns odd spaces and line breaks into spaces, drops
+// control and invisible characters, and folds full-width forms to ASCII:
+// all of them, or with keepPunct only letters and digits.
+func foldText(s string, keepPunct bool) string {
 	if !textNeedsFold(s) { // the common case, ASCII or CJK: no allocation
 		if len(s) > 0 && s[0] > ' ' && s[len(s)-1] > ' ' {
 			return s
@@ -26,37 +37,7 @@ func NormalizeText(s string) string {
 	b.Grow(len(s))
 	for i, r := range s {
 		switch {
-		case r >= 0xFF01 && r <= 0xFF5E:
-			r -= 0xFEE0
-		case r == '\t' || r == '\n' || r == '\r' || r == 0x3000 || r == 0xA0 || r == 0x2028 || r == 0x2029 ||
-			r >= 0x2000 && r <= 0x200A || r == 0x202F || r == 0x205F:
-			r = ' '
-		case r < 0x20 || r >= 0x7F && r < 0xA0 || isZeroWidth(r):
-			continue
-		case r == utf8.RuneError && isInvalidAt(s, i):
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return strings.TrimFunc(b.String(), isTrimmable)
-}
-
-// cleanText is NormalizeText for free text (names, departments, notes, org
-// names): full-width letters and digits are folded, but Chinese
-// punctuation (，（）：；) is the writer's and stays, and so does anything
-// an org name must match by.
-func cleanText(s string) string {
-	if !textNeedsFold(s) {
-		if len(s) > 0 && s[0] > ' ' && s[len(s)-1] > ' ' {
-			return s
-		}
-		return strings.TrimSpace(s)
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i, r := range s {
-		switch {
-		case r >= 0xFF10 && r <= 0xFF19, r >= 0xFF21 && r <= 0xFF3A, r >= 0xFF41 && r <= 0xFF5A:
+		case r >= 0xFF01 && r <= 0xFF5E && (!keepPunct || r >= 0xFF10 && r <= 0xFF19 || r >= 0xFF21 && r <= 0xFF3A || r >= 0xFF41 && r <= 0xFF5A):
 			r -= 0xFEE0
 		case r == '\t' || r == '\n' || r == '\r' || r == 0x3000 || r == 0xA0 || r == 0x2028 || r == 0x2029 ||
 			r >= 0x2000 && r <= 0x200A || r == 0x202F || r == 0x205F:

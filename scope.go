@@ -42,14 +42,24 @@ const (
 	PermExport      Perm = "member.export"
 	PermUserManage  Perm = "user.manage"
 	PermAuditRead   Perm = "audit.read"
+
+	PermCareRead     Perm = "care.read"     // cases, payments, 签收表
+	PermCareWrite    Perm = "care.write"    // 经办: draft, submit, batch entry, import, visits
+	PermCareReview   Perm = "care.review"   // 审核
+	PermCareApprove  Perm = "care.approve"  // 审批
+	PermCarePay      Perm = "care.pay"      // 发放, 签收, 公示
+	PermPolicyManage Perm = "policy.manage" // adopt packs, local rules, workflow settings
 )
 
 var rolePerms = map[Role][]Perm{
-	RoleAdmin:    {PermOrgRead, PermOrgManage, PermMemberRead, PermMemberWrite, PermRevealID, PermExport, PermUserManage, PermAuditRead},
-	RoleChair:    {PermOrgRead, PermMemberRead, PermMemberWrite, PermRevealID, PermExport, PermAuditRead},
-	RoleClerk:    {PermOrgRead, PermMemberRead, PermMemberWrite, PermRevealID, PermExport},
-	RoleReviewer: {PermOrgRead, PermMemberRead},
-	RoleAuditor:  {PermOrgRead, PermMemberRead, PermAuditRead},
+	RoleAdmin: {PermOrgRead, PermOrgManage, PermMemberRead, PermMemberWrite, PermRevealID, PermExport, PermUserManage, PermAuditRead,
+		PermCareRead, PermPolicyManage},
+	RoleChair: {PermOrgRead, PermMemberRead, PermMemberWrite, PermRevealID, PermExport, PermAuditRead,
+		PermCareRead, PermCareWrite, PermCareReview, PermCareApprove, PermCarePay, PermPolicyManage},
+	RoleClerk: {PermOrgRead, PermMemberRead, PermMemberWrite, PermRevealID, PermExport,
+		PermCareRead, PermCareWrite, PermCarePay},
+	RoleReviewer: {PermOrgRead, PermMemberRead, PermCareRead, PermCareReview},
+	RoleAuditor:  {PermOrgRead, PermMemberRead, PermAuditRead, PermCareRead},
 	RoleMember:   {},
 }
 

@@ -393,8 +393,14 @@ type CareTodo struct {
 	ToApprove int
 	ToPay     int
 	ToSign    int // paid, not yet signed for
-	MustVisit []*MustVisit
+	// MustVisit lists the first MaxMustVisit people of each kind, oldest
+	// event first; MustVisitCounts has the full count of each kind.
+	MustVisit       []*MustVisit
+	MustVisitCounts map[MustVisitKind]int
 }
+
+// MaxMustVisit bounds each kind of the must-visit list.
+const MaxMustVisit = 100
 
 // MustVisitKind is a line of the 五必访 list.
 type MustVisitKind string

@@ -89,6 +89,9 @@ func init() {
 		"care.item.value":       "价值%s元",
 		"care.subject_relative": "%s（%s %s）",
 		"care.row_prefix":       "第%d条：",
+		"care.row_error":        "%s%s",
+		"care.batch.title":      "%d年%d月%s慰问发放",
+		"visit.birthday_detail": "%d年生，%d月%d日生日",
 
 		// errors of cases, payments and settings
 		"care.member.required":      "请选择会员",
@@ -138,6 +141,9 @@ func init() {
 		"care.import.no_name":       "本单位没有叫“%s”的会员，请补填身份证号码或先导入会员名册",
 		"care.import.outside":       "该会员属于“%s”，不在本次导入的组织范围内",
 		"care.import.duplicate":     "与第%d行重复（同一会员、类别、日期、金额）",
+		"care.import.holiday_guess": "未写明是哪个节日，已按日期记为%s（%d年）",
+		"care.import.rule":          "不符合慰问标准（已按历史记录导入）：%s",
+		"care.import.other_org":     "其他单位",
 
 		"policy.pack.unknown":      "没有代码为“%s”的慰问标准",
 		"policy.adopt.looser":      "不能采用“%s”：%s。上级工会已采用更严的标准，下级只能从严，不能放宽",

@@ -37,6 +37,11 @@ type Config struct {
 	Members nuanxin.MemberService
 	Users   nuanxin.UserService
 	Audit   nuanxin.AuditService
+	Care    nuanxin.CareService
+	Policy  nuanxin.PolicyService
+	// PDFFont is the TTF font of 签收表 and 公示 PDFs; "" looks for LXGW
+	// WenKai where Debian installs it (report.FindCJKFont).
+	PDFFont string
 
 	Version       string
 	SecureCookies bool // set the Secure flag on cookies (serve over HTTPS)
@@ -58,6 +63,9 @@ type Server struct {
 	members nuanxin.MemberService
 	users   nuanxin.UserService
 	audit   nuanxin.AuditService
+	care    nuanxin.CareService
+	policy  nuanxin.PolicyService
+	pdfFont string
 
 	version       string
 	secureCookies bool
@@ -89,6 +97,9 @@ func New(cfg Config) *Server {
 		members:       cfg.Members,
 		users:         cfg.Users,
 		audit:         cfg.Audit,
+		care:          cfg.Care,
+		policy:        cfg.Policy,
+		pdfFont:       cfg.PDFFont,
 		version:       cfg.Version,
 		secureCookies: cfg.SecureCookies,
 		log:           cfg.Logger,

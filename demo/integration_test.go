@@ -148,3 +148,51 @@ func TestLargeIntoSQLite(t *testing.T) {
 	el := time.Since(start)
 	t.Logf("%d members, %d relatives, %d orgs in %v (%.0f members/s)", res.Members, res.Relatives, res.Orgs, el, float64(res.Members)/el.Seconds())
 }
+
+// TestCareIntoStore runs the 慰问 demo through the real services: every
+// case passed the policy, the current month is left part-done, and the
+// paid figures add up to the batches.
+func TestCareIntoStore(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		sys := nuanxin.SystemScope()
+		today := nuanxin.NewDate(2026, 11, 24)
+		db.Now = func() time.Time { return time.Date(2026, 11, 24, 9, 0, 0, 0, nuanxin.Shanghai) }
+		if _, err := demo.Generate(ctx, db, demo.Options{Members: 2000, Today: today}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := demo.GenerateCare(ctx, db, demo.Options{Today: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Cases < 500 || res.Batches < 10 || res.Pack == "" {
+			t.Fatalf("care demo: %+v", res)
+		}
+		batches, _, err := db.FindCareBatches(ctx, sys, 0, 0, 500)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var total nuanxin.Money
+		for _, b := range batches {
+			total += b.Total
+		}
+		stats, err := db.CareStatsByCategory(ctx, sys, nuanxin.CareStatsFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum nuanxin.Money
+		for _, s := range stats {
+			sum += s.Amount
+		}
+		if sum != total || sum == 0 {
+			t.Fatalf("figures %v, batches %v", sum, total)
+		}
+		todo, err := db.CareTodo(ctx, sys, 0, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if todo.ToPay == 0 || todo.MustVisitCounts[nuanxin.VisitHospital] == 0 || todo.MustVisitCounts[nuanxin.VisitBirthday] == 0 {
+			t.Fatalf("the demo leaves nothing to do: %+v", todo)
+		}
+	})
+}

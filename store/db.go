@@ -172,6 +172,7 @@ type Tx struct {
 	// authChanged marks a change to users, grants or sessions: the session
 	// cache is cleared when the transaction commits.
 	authChanged bool
+	stmts       map[string]*sql.Stmt // see stmt; closed with the transaction
 }
 
 // withTx runs fn in a write transaction, committing when fn returns nil.
@@ -192,6 +193,61 @@ func (db *DB) withTx(ctx context.Context, s *nuanxin.Scope, fn func(tx *Tx) erro
 		db.sessions.clear()
 	}
 	return nil
+}
+
+// maxWriteStmtLen keeps the generated multi-row inserts of bulk loads out
+// of the statement cache: each is used once.
+const maxWriteStmtLen = 2000
+
+// stmt returns q prepared for this transaction, or nil when it should run
+// unprepared. Parsing is most of the cost of a short statement in
+// modernc's SQLite (over half of a care workflow's CPU), and a batch runs
+// the same few statements for every case. The cache lives as long as the
+// transaction: the writer's one connection is held by it, so a statement
+// cannot be prepared on the pool meanwhile. PostgreSQL needs none of
+// this: pgx caches prepared statements per connection itself.
+func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if tx.db.dialect != SQLite || len(q) > maxWriteStmtLen {
+		return nil
+	}
+	if st, ok := tx.stmts[q]; ok {
+		return st
+	}
+	if len(tx.stmts) >= maxCachedStmts {
+		return nil
+	}
+	st, err := tx.Tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // the unprepared call reports the error
+	}
+	if tx.stmts == nil {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
+	tx.stmts[q] = st
+	return st
+}
+
+// ExecContext, QueryContext and QueryRowContext run through the writer's
+// statement cache (see stmt).
+func (tx *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.Tx.ExecContext(ctx, q, args...)
+}
+
+func (tx *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return tx.Tx.QueryContext(ctx, q, args...)
+}
+
+func (tx *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.Tx.QueryRowContext(ctx, q, args...)
 }
 
 // ms is the stored form of a timestamp.

@@ -378,6 +378,13 @@ func runDemo(ctx context.Context, db *store.DB, opt demo.Options, out io.Writer)
 	el := time.Since(start)
 	fmt.Fprintf(out, "演示数据已生成：%d 个组织，%d 名会员，%d 名家属，用时 %.1f 秒（%.0f 人/秒）\n",
 		res.Orgs, res.Members, res.Relatives, el.Seconds(), float64(res.Members)/el.Seconds())
+	// A year of 慰问 goes through the real services (policy, workflow,
+	// audit), after the bulk load, as officers would have entered it.
+	care, err := demo.GenerateCare(ctx, db, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "演示慰问记录：%d 条，发放批次 %d 个（采用%s慰问标准）\n", care.Cases, care.Batches, care.Pack)
 	fmt.Fprintln(out, "登录账号（密码仅显示这一次，请妥善保存）：")
 	for _, l := range res.Logins {
 		role := l.Role

@@ -46,9 +46,14 @@ func WithIP(ctx context.Context, ip string) context.Context {
 
 func (tx *Tx) appendAudit(ctx context.Context, e *nuanxin.AuditEvent) error {
 	// Taking the head row first serialises writers: PostgreSQL holds its row
-	// lock until commit; SQLite has one writer anyway.
+	// lock until commit; SQLite has one writer anyway. Once a transaction
+	// holds the head, its later events follow on in memory and the head is
+	// written once, at commit (see withTx): a batch of 500 cases costs one
+	// statement per event instead of three.
 	var prev string
-	if err := tx.QueryRowContext(ctx,
+	if tx.auditHeld {
+		e.ID, prev = tx.auditSeq+1, tx.auditHash
+	} else if err := tx.QueryRowContext(ctx,
 		`UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.ID, &prev); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
@@ -71,7 +76,16 @@ func (tx *Tx) appendAudit(ctx context.Context, e *nuanxin.AuditEvent) error {
 		e.Before, e.After, e.IP, e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("audit insert: %w", err)
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, e.Hash)
+	tx.auditHeld, tx.auditSeq, tx.auditHash = true, e.ID, e.Hash
+	return nil
+}
+
+// flushAudit writes the head of the chain as the transaction left it.
+func (tx *Tx) flushAudit(ctx context.Context) error {
+	if !tx.auditHeld {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, tx.auditSeq, tx.auditHash)
 	return err
 }
 

@@ -173,6 +173,13 @@ type Tx struct {
 	// cache is cleared when the transaction commits.
 	authChanged bool
 	stmts       map[string]*sql.Stmt // see stmt; closed with the transaction
+	// The audit chain's head while this transaction holds it (appendAudit).
+	auditHeld bool
+	auditSeq  int64
+	auditHash string
+	// policies caches the policy in force per org path for the
+	// transaction: a batch of cases in one subtree reads it once.
+	policies map[string]*nuanxin.Policy
 }
 
 // withTx runs fn in a write transaction, committing when fn returns nil.
@@ -183,6 +190,10 @@ func (db *DB) withTx(ctx context.Context, s *nuanxin.Scope, fn func(tx *Tx) erro
 	}
 	tx := &Tx{Tx: sqlTx, db: db, scope: s, now: db.Now()}
 	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := tx.flushAudit(ctx); err != nil {
 		sqlTx.Rollback()
 		return err
 	}

@@ -99,13 +99,28 @@ func effective(ls []layer) (*nuanxin.Policy, error) {
 	return policy.Effective(pl)
 }
 
-// policyFor is the policy in force for the org at path.
+// policyFor is the policy in force for the org at path. Inside a write
+// transaction it is read once per path; a transaction that changes the
+// policy (AdoptPack, SaveLocalRule …) does not read it through here.
 func policyFor(ctx context.Context, q querier, path string) (*nuanxin.Policy, error) {
+	tx, _ := q.(*Tx)
+	if tx != nil {
+		if p, ok := tx.policies[path]; ok {
+			return p, nil
+		}
+	}
 	ls, err := policyLayers(ctx, q, path)
 	if err != nil {
 		return nil, err
 	}
-	return effective(ls)
+	p, err := effective(ls)
+	if err == nil && tx != nil {
+		if tx.policies == nil {
+			tx.policies = map[string]*nuanxin.Policy{}
+		}
+		tx.policies[path] = p
+	}
+	return p, err
 }
 
 func (db *DB) EffectivePolicy(ctx context.Context, s *nuanxin.Scope, orgID int64, on nuanxin.Date) (*nuanxin.Policy, error) {
@@ -225,7 +240,11 @@ func (tx *Tx) checkSubtreePolicies(ctx context.Context, path string) error {
 		return err
 	}
 	for _, p := range paths {
-		if _, err := policyFor(ctx, tx, p); err != nil {
+		ls, err := policyLayers(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if _, err := effective(ls); err != nil {
 			return err
 		}
 	}

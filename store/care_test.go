@@ -416,7 +416,7 @@ func TestCarePolicyAdoptionAndLocalRules(t *testing.T) {
 		// The group's own category (家属住院, 500元) with its basis.
 		own := nuanxin.PolicyRule{Category: "family_illness", Label: "家属住院", Custom: true, ForRelative: true,
 			Relations: []nuanxin.Relation{nuanxin.RelSpouse, nuanxin.RelParent, nuanxin.RelChild},
-			Cap: 50000, Frequency: nuanxin.FreqNaturalYear, Forms: []nuanxin.CareForm{nuanxin.FormCash, nuanxin.FormGoods},
+			Cap:       50000, Frequency: nuanxin.FreqNaturalYear, Forms: []nuanxin.CareForm{nuanxin.FormCash, nuanxin.FormGoods},
 			Basis: "2025年会员代表大会决议"}
 		noBasis := own
 		noBasis.Basis = ""

@@ -1,10 +1,15 @@
-// Package roster reads and writes 会员花名册 files as unions really keep
-// them: xlsx from Excel and WPS, CSV in UTF-8 or GB18030, title rows,
+// Package roster reads and writes 会员花名册 files (and reads 慰问登记表,
+// the historical care records, with the same machinery) as unions really
+// keep them: xlsx from Excel and WPS, CSV in UTF-8 or GB18030, title rows,
 // header variants, numbers Excel has damaged. It knows formats and cells,
 // never the database.
 package roster
 
-import "github.com/nuanxin/nuanxin"
+import (
+	"strings"
+
+	"github.com/nuanxin/nuanxin"
+)
 
 // Field is a member field a roster column can hold. The values are the
 // nuanxin.Member JSON names, which are also the form and error field names.
@@ -37,7 +42,13 @@ var MemberFields = []Field{FieldName, FieldIDNumber, FieldSex, FieldBirthDate, F
 	FieldJoinDate, FieldStatus, FieldCardNo, FieldOrg, FieldNotes}
 
 // Title is the canonical Chinese header of the field, as the template writes it.
-func (f Field) Title() string { return nuanxin.T("roster.field." + string(f)) }
+// The 慰问登记表's own fields (care_*) have their titles among the care messages.
+func (f Field) Title() string {
+	if k, ok := strings.CutPrefix(string(f), "care_"); ok {
+		return nuanxin.T("roster.care.field." + k)
+	}
+	return nuanxin.T("roster.field." + string(f))
+}
 
 // Required reports whether a new member's row must have the field.
 func (f Field) Required() bool { return f == FieldName || f == FieldIDNumber }

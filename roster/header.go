@@ -133,19 +133,41 @@ func stripBrackets(s string) string {
 	return b.String()
 }
 
-// matchHeader returns the field of a header text, fieldIgnore for 序号,
-// or "" when unknown.
-func matchHeader(title string) Field {
+// headerKind is what a header is detected for (a roster, a 慰问登记表):
+// the aliases of its columns, the fields a mapping may name, whether a
+// row's recognised fields are enough to be the header, and the message
+// when no row is.
+type headerKind struct {
+	aliases  map[string]Field
+	known    func(Field) bool
+	enough   func(fields map[Field]bool) bool
+	notFound string
+}
+
+var memberHeader = &headerKind{
+	aliases: headerAliases,
+	known:   knownMemberField,
+	enough: func(fields map[Field]bool) bool {
+		return len(fields) >= 2 && (fields[FieldName] || fields[FieldIDNumber])
+	},
+	notFound: "roster.header.not_found",
+}
+
+// matchHeader returns the member field of a header text, fieldIgnore for
+// 序号, or "" when unknown.
+func matchHeader(title string) Field { return memberHeader.match(title) }
+
+func (k *headerKind) match(title string) Field {
 	n := normalizeHeader(title)
 	if n == "" {
 		return ""
 	}
-	if f, ok := headerAliases[n]; ok {
+	if f, ok := k.aliases[n]; ok {
 		return f
 	}
 	// "出生日期:格式2024-01-01": a hint after a colon.
 	if i := strings.IndexByte(n, ':'); i > 0 {
-		if f, ok := headerAliases[n[:i]]; ok {
+		if f, ok := k.aliases[n[:i]]; ok {
 			return f
 		}
 	}
@@ -169,6 +191,10 @@ func knownMemberField(f Field) bool {
 // the aliases. When two columns hold the same field the first is read and
 // the second is reported in Duplicate.
 func DetectHeader(rows []Row, overrides map[int]Field) (*Header, error) {
+	return memberHeader.detect(rows, overrides)
+}
+
+func (k *headerKind) detect(rows []Row, overrides map[int]Field) (*Header, error) {
 	best, bestScore := -1, 0
 	seen := 0
 	for i, r := range rows {
@@ -182,7 +208,7 @@ func DetectHeader(rows []Row, overrides map[int]Field) (*Header, error) {
 		for col, c := range r.Cells {
 			f, over := overrides[col]
 			if !over {
-				f = matchHeader(c.Value)
+				f = k.match(c.Value)
 			} else if NormalizeText(c.Value) == "" {
 				continue // a mapping says nothing about a row with no title there
 			}
@@ -190,12 +216,12 @@ func DetectHeader(rows []Row, overrides map[int]Field) (*Header, error) {
 				fields[f] = true
 			}
 		}
-		if len(fields) >= 2 && (fields[FieldName] || fields[FieldIDNumber]) && len(fields) > bestScore {
+		if k.enough(fields) && len(fields) > bestScore {
 			best, bestScore = i, len(fields)
 		}
 	}
 	if best < 0 {
-		return nil, nuanxin.Errorf(nuanxin.EINVALID, "roster.header.not_found")
+		return nil, nuanxin.Errorf(nuanxin.EINVALID, k.notFound)
 	}
 	row := rows[best]
 	h := &Header{Row: row.Num}
@@ -204,7 +230,7 @@ func DetectHeader(rows []Row, overrides map[int]Field) (*Header, error) {
 	// Officer's mappings claim their fields first, so a column the officer
 	// chose is never the one reported as a duplicate.
 	for col, f := range overrides {
-		if f != "" && knownMemberField(f) && col >= 0 {
+		if f != "" && k.known(f) && col >= 0 {
 			taken[f] = true
 		}
 	}
@@ -220,9 +246,9 @@ func DetectHeader(rows []Row, overrides map[int]Field) (*Header, error) {
 		}
 		c := Column{Index: col, Letter: nuanxin.ColumnLetter(col), Title: title}
 		switch {
-		case over && f == "", f == fieldIgnore, !over && matchHeader(title) == fieldIgnore:
+		case over && f == "", f == fieldIgnore, !over && k.match(title) == fieldIgnore:
 			h.Ignored = append(h.Ignored, c)
-		case over && knownMemberField(f):
+		case over && k.known(f):
 			if assigned[f] {
 				d := c
 				d.Field = f
@@ -234,7 +260,7 @@ func DetectHeader(rows []Row, overrides map[int]Field) (*Header, error) {
 		case over: // an unknown field name from the form: treat as unmapped
 			h.Unknown = append(h.Unknown, c)
 		default:
-			f = matchHeader(title)
+			f = k.match(title)
 			switch {
 			case f == "":
 				h.Unknown = append(h.Unknown, c)

@@ -258,6 +258,21 @@ func newTemplateStyles(f *excelize.File) (templateStyles, error) {
 // writeTemplateHelp fills the 填写说明 sheet: one line per column (name,
 // required, what to write), then the rules of the import.
 func writeTemplateHelp(f *excelize.File, sheet string, st templateStyles) error {
+	lines := make([][3]string, 0, len(MemberFields))
+	for _, fld := range MemberFields {
+		req := nuanxin.T("roster.template.help.optional")
+		if fld.Required() {
+			req = nuanxin.T("roster.template.help.required_yes")
+		}
+		lines = append(lines, [3]string{fld.Title(), req, templateFieldHelp(fld)})
+	}
+	return writeHelpSheet(f, sheet, st, lines, "roster.template.rule.")
+}
+
+// writeHelpSheet writes a 填写说明 sheet: the lines (列名, 是否必填, 填写要求)
+// under a header, then the numbered rules whose message keys are rules
+// followed by 1, 2, … (the member and the care templates share it).
+func writeHelpSheet(f *excelize.File, sheet string, st templateStyles, lines [][3]string, rules string) error {
 	set := func(cell string, v string, style int) error {
 		if err := f.SetCellStr(sheet, cell, v); err != nil {
 			return err
@@ -270,12 +285,8 @@ func writeTemplateHelp(f *excelize.File, sheet string, st templateStyles) error 
 		}
 	}
 	r := 2
-	for _, fld := range MemberFields {
-		req := nuanxin.T("roster.template.help.optional")
-		if fld.Required() {
-			req = nuanxin.T("roster.template.help.required_yes")
-		}
-		for i, v := range []string{fld.Title(), req, templateFieldHelp(fld)} {
+	for _, l := range lines {
+		for i, v := range l {
 			if err := set(fmt.Sprintf("%s%d", nuanxin.ColumnLetter(i), r), v, st.wrap); err != nil {
 				return err
 			}
@@ -287,9 +298,9 @@ func writeTemplateHelp(f *excelize.File, sheet string, st templateStyles) error 
 		return err
 	}
 	r++
-	for i := 1; nuanxin.HasMessage(fmt.Sprintf("roster.template.rule.%d", i)); i++ {
+	for i := 1; nuanxin.HasMessage(fmt.Sprintf("%s%d", rules, i)); i++ {
 		cell := fmt.Sprintf("A%d", r)
-		if err := set(cell, fmt.Sprintf("%d. %s", i, nuanxin.T(fmt.Sprintf("roster.template.rule.%d", i))), st.wrap); err != nil {
+		if err := set(cell, fmt.Sprintf("%d. %s", i, nuanxin.T(fmt.Sprintf("%s%d", rules, i))), st.wrap); err != nil {
 			return err
 		}
 		if err := f.MergeCell(sheet, cell, fmt.Sprintf("C%d", r)); err != nil {

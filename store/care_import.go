@@ -73,6 +73,15 @@ func (db *DB) ImportCare(ctx context.Context, s *nuanxin.Scope, src nuanxin.Care
 	return rep, nil
 }
 
+// decisionField points a rule's finding at the column the officer would
+// look at: a cap at the amount, a frequency at the date.
+var decisionField = map[string]string{
+	"cap": "amount", "no_cap": "amount", "holiday_cap": "amount", "holiday_total": "amount",
+	"frequency": "date", "birthday_month": "date", "holiday_date": "date", "holiday_again": "date",
+	"form": "form", "category": "category", "holiday": "category", "eligible": "name", "status": "name",
+	"death_status": "category", "retirement_category": "category",
+}
+
 type careImport struct {
 	tx   *Tx
 	db   *DB
@@ -194,7 +203,9 @@ func (im *careImport) row(ctx context.Context, r *nuanxin.CareRow, today nuanxin
 	// It happened: a broken rule is reported, not refused.
 	c.Warnings = policy.Check(pol, c.Proposal(), hist)
 	for _, d := range c.Warnings {
-		errs = append(errs, nuanxin.RowError{Row: r.Row, Warning: true, Reason: nuanxin.T("care.import.rule", d.Message)})
+		f := decisionField[d.Code]
+		errs = append(errs, nuanxin.RowError{Row: r.Row, Column: r.Columns[f], Field: f, Warning: true,
+			Reason: nuanxin.T("care.import.rule", d.Message)})
 	}
 	if err := im.tx.insertCare(ctx, c, nuanxin.ActImport, r.Handler); err != nil {
 		return fmt.Errorf("row %d: %w", r.Row, err)

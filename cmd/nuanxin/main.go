@@ -85,6 +85,8 @@ const usage = `暖心 nuanxin — 工会关心关怀工作平台
   audit verify   校验审计日志哈希链
   import members --org 组织 文件 [--dry-run] [--json] [--rejected 未导入.xlsx]
                  导入会员花名册（xlsx/CSV）；先用 --dry-run 预检
+  import care    --org 组织 文件 [--dry-run] [--json] [--rejected 未导入.xlsx]
+                 导入历史慰问登记表（作为已发放记录；违反标准的行给出提示）
   export members --org 组织 -o 文件.xlsx|文件.csv
                  导出会员花名册（身份证号、手机号默认遮盖）
   version        显示版本

@@ -13,10 +13,13 @@ import (
 
 	"github.com/nuanxin/nuanxin"
 	"github.com/nuanxin/nuanxin/roster"
+	"github.com/nuanxin/nuanxin/store"
 )
 
-// importJSON is the one object `import members --json` prints. Its shape
-// is a contract with scripts: do not add or rename keys.
+// importJSON is the one object `import members --json` and `import care
+// --json` print. Its shape is a contract with scripts: do not add or
+// rename keys. Errors holds the reasons rows were not imported and the
+// warnings of imported rows, whose reason starts with 提示：.
 type importJSON struct {
 	Created   int                `json:"created"`
 	Updated   int                `json:"updated"`
@@ -29,7 +32,33 @@ type importJSON struct {
 const maxTextErrors = 50
 
 func cmdImportMembers(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := flag.NewFlagSet("import members", flag.ContinueOnError)
+	return runImport(ctx, args, out, errOut, importKind{
+		name:  "import members",
+		usage: "用法：nuanxin import members --org 组织 文件.xlsx [--dry-run] [--json]",
+		run: func(ctx context.Context, db *store.DB, path string, opt roster.ImportOptions, org *nuanxin.Org, dry bool, progress func(nuanxin.ImportProgress)) (*nuanxin.ImportReport, error) {
+			return roster.ImportMembers(ctx, db, sys, path, opt, nuanxin.MemberImportOptions{OrgID: org.ID, DryRun: dry, Progress: progress})
+		},
+		rejected: roster.WriteRejectedRows,
+		summary:  (*nuanxin.ImportReport).Summary,
+	})
+}
+
+// importKind is what differs between the imports of a file (会员花名册,
+// 慰问登记表); runImport does the rest the same way for each.
+type importKind struct {
+	name     string // the command, for flag errors
+	usage    string
+	run      func(ctx context.Context, db *store.DB, path string, opt roster.ImportOptions, org *nuanxin.Org, dry bool, progress func(nuanxin.ImportProgress)) (*nuanxin.ImportReport, error)
+	rejected func(w io.Writer, path string, opt roster.ImportOptions, rep *nuanxin.ImportReport) error
+	summary  func(rep *nuanxin.ImportReport) string
+}
+
+// runImport parses `import … --org ORG FILE [--dry-run] [--json]
+// [--rejected F] [--sheet N] [--encoding E]` (flags before or after the
+// file), resolves the org by id or code, runs the import with a progress
+// bar and prints the result as text or as importJSON.
+func runImport(ctx context.Context, args []string, out, errOut io.Writer, k importKind) error {
+	fs := flag.NewFlagSet(k.name, flag.ContinueOnError)
 	var d dbFlags
 	d.register(fs)
 	orgRef := fs.String("org", "", "导入到哪个工会组织（组织 ID 或代码）")
@@ -46,7 +75,7 @@ func cmdImportMembers(ctx context.Context, args []string, out, errOut io.Writer)
 		return err
 	}
 	if len(pos) != 1 {
-		return usageError("用法：nuanxin import members --org 组织 文件.xlsx [--dry-run] [--json]")
+		return usageError(k.usage)
 	}
 	path := pos[0]
 	if _, err := os.Stat(path); err != nil {
@@ -64,14 +93,20 @@ func cmdImportMembers(ctx context.Context, args []string, out, errOut io.Writer)
 	opt := roster.ImportOptions{Sheet: *sheet - 1, Encoding: *enc}
 	bar := newProgressBar(errOut)
 	start := time.Now()
-	rep, err := roster.ImportMembers(ctx, db, sys, path, opt, nuanxin.MemberImportOptions{
-		OrgID: org.ID, DryRun: *dry, Progress: bar.update})
+	rep, err := k.run(ctx, db, path, opt, org, *dry, bar.update)
 	bar.done()
 	if err != nil {
 		return err
 	}
+	// A warning is reported among the errors, marked 提示 so a script (and
+	// the officer) can tell it from a reason a row was not imported.
+	for i, e := range rep.Errors {
+		if p := nuanxin.T("import.warning", ""); e.Warning && !strings.HasPrefix(e.Reason, p) {
+			rep.Errors[i].Reason = nuanxin.T("import.warning", e.Reason)
+		}
+	}
 	if *rejected != "" && rep.Rejected > 0 {
-		if err := writeFile(*rejected, func(w io.Writer) error { return roster.WriteRejectedRows(w, path, opt, rep) }); err != nil {
+		if err := writeFile(*rejected, func(w io.Writer) error { return k.rejected(w, path, opt, rep) }); err != nil {
 			return err
 		}
 	}
@@ -80,7 +115,7 @@ func cmdImportMembers(ctx context.Context, args []string, out, errOut io.Writer)
 		enc.SetEscapeHTML(false)
 		return enc.Encode(importJSON{rep.Created, rep.Updated, rep.Unchanged, rep.Rejected, rep.Errors})
 	}
-	fmt.Fprintf(out, "%s（%s，用时 %.1f 秒）\n", rep.Summary(), org.Name, time.Since(start).Seconds())
+	fmt.Fprintf(out, "%s（%s，用时 %.1f 秒）\n", k.summary(rep), org.Name, time.Since(start).Seconds())
 	for _, n := range rep.Notes {
 		fmt.Fprintln(out, "  · "+n)
 	}

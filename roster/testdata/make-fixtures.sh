@@ -6,9 +6,9 @@
 # 身份证号 stored as numbers, rich text), iconv writes the GB18030 and
 # UTF-16 text files. The outputs are committed, so the tests need neither.
 #
-#   roster/testdata/make-fixtures.sh        (needs soffice and iconv)
+#   roster/testdata/make-fixtures.sh [care|roster]   (needs soffice and iconv)
 #
-# reader_test.go, header_test.go and members_test.go assert exact row
+# reader_test.go, header_test.go, members_test.go and care_test.go assert exact row
 # numbers, fields, values and error columns of what is written here:
 # change them together.
 set -euo pipefail
@@ -228,9 +228,90 @@ fods_tail() { printf ' </office:spreadsheet></office:body>\n</office:document>\n
 } | iconv -f UTF-8 -t UTF-16 >roster-utf16.txt
 
 # ---------------------------------------------------------------------------
+# 慰问登记表 fixtures (care_test.go asserts them).
+
+f() { # FORMULA VALUE: a number formula with the result it cached
+  printf '<table:table-cell table:formula="of:=%s" office:value-type="float" office:value="%s"><text:p>%s</text:p></table:table-cell>' "$(esc "$1")" "$2" "$2"
+}
+ferr() { # FORMULA: a formula whose result is an error
+  printf '<table:table-cell table:formula="of:=%s" office:value-type="float"><text:p>#DIV/0!</text:p></table:table-cell>' "$(esc "$1")"
+}
+IDMASKED="${ID8:0:6}********${ID8:14:4}"
+
+# care-title.xlsx: years of 慰问 as a union office keeps them. A 说明
+# sheet first, the 登记表 with a merged title and its header on row 3
+# (variants: 金额（元）, 发放形式, 慰问品, 经手人, a signature column),
+# categories and forms as officers write them, dates as date cells and
+# text, amounts as numbers, text, 壹仟元整 and formulas (LibreOffice caches
+# 0.1*3*1000 as 300 where Excel writes 300.00000000000006; one is an
+# error), damaged 身份证号, the header repeated as
+# printed on each page, a 合计 row with its SUM and a 制表人 footer; a
+# hidden sheet of the year before.
+{
+  fods_head
+  printf '<table:table table:name="说明" table:style-name="shown">\n'
+  row "$(s 填表说明)"
+  row "$(s '1. 每次慰问填写一行，金额单位为元。')"
+  printf '</table:table>\n'
+
+  printf '<table:table table:name="慰问登记表" table:style-name="shown">\n'
+  row "$(merged 'XX公司工会2024年慰问登记表' 11)"
+  row "$(merged '填报单位：XX公司工会' 5)" "$(e)" "$(e)" "$(e)" "$(e)" "$(e)" "$(s '单位：元')"
+  hdr=("$(s 序号)" "$(s 姓名)" "$(s 身份证号码)" "$(s 慰问类别)" "$(s 慰问日期)" "$(s 金额（元）)" "$(s 发放形式)" \
+    "$(s 慰问品)" "$(s 经手人)" "$(s 备注)" "$(s 领取人签字)")
+  row "${hdr[@]}"
+  row "$(n 1)" "$(s 张三)" "$(s "$ID1")" "$(s 生日慰问)" "$(d iso 2024-03-15)" "$(n 200)" "$(s 实物)" "$(s 生日蛋糕)" "$(s 王会计)" "$(e)" "$(e)"
+  row "$(n 2)" "$(s 李四)" "$(n "$ID2")" "$(s 新婚)" "$(s 2024年5月1日)" "$(f '300+200' 500)" "$(s 慰问金)" "$(e)" "$(s 王会计)" "$(e)" "$(e)"
+  row "$(n 3)" "$(s 王五)" "$(s "${ID3:0:17}x")" "$(s '住院（手术）')" "$(s 2024/6/3)" "$(s '1,000.00元')" "$(e)" "$(e)" "$(e)" "$(s '手术，住院7天')" "$(e)"
+  row "$(n 4)" "$(s 赵六)" "$(s "$ID4SHOWN")" "$(s 春节慰问)" "$(d cn 2024-02-05)" "$(n 300)" "$(s 购物卡)" "$(e)" "$(s 王会计)" "$(e)" "$(e)"
+  emptyrow
+  row "$(n 5)" "$(s 孙七)" "$(e)" "$(s 2025年春节)" "$(d zh 2025-01-20)" "$(s 壹仟元整)" "$(s 转账)" "$(e)" "$(e)" "$(e)" "$(e)"
+  row "$(n 6)" "$(s 周八)" "$(s "$ID6")" "$(s 家属住院)" "$(s 2024-07)" "$(n 800)" "$(s 现金)" "$(e)" "$(e)" "$(e)" "$(e)"
+  row "$(n 7)" "$(s 吴九)" "$(s "$ID7")" "$(e)" "$(d iso 2024-09-17)" "$(n 0)" "$(s 实物)" "$(s 水果一篮)" "$(e)" "$(e)" "$(e)"
+  row "$(n 8)" "$(s 郑十)" "$(s "$IDMASKED")" "$(s 父亲去世)" "$(d iso 2024-10-08)" "$(f '0.1*3*1000' 300.00000000000006)" "$(s 慰问金)" "$(e)" "$(e)" "$(e)" "$(e)"
+  row "${hdr[@]}"
+  row "$(n 9)" "$(s 陈一)" "$(s "$ID8")" "$(s 困难)" "$(s 2024.12.20)" "$(n 2000)" "$(s 慰问金)" "$(e)" "$(s 王会计)" "$(s 送温暖)" "$(e)"
+  row "$(n 10)" "$(s 何四)" "$(s "$ID9")" "$(s 中秋)" "$(d iso 2024-09-17)" "$(n 200)" "$(s 月饼券)" "$(s 月饼一盒)" "$(e)" "$(e)" "$(e)"
+  row "$(n 11)" "$(s 冯五)" "$(s "$ID10")" "$(s 退休)" "$(d iso 2024-01-31)" "$(ferr '1/0')" "$(s 实物)" "$(e)" "$(e)" "$(e)" "$(e)"
+  emptyrow
+  row "$(s 合计)" "$(e)" "$(e)" "$(e)" "$(e)" "$(f 'SUM([.F4:.F17])' 6300)"
+  row "$(s '制表人：张三')" "$(e)" "$(e)" "$(e)" "$(s '审核人：李四')"
+  printf '</table:table>\n'
+
+  printf '<table:table table:name="2023年" table:style-name="hidden">\n'
+  row "$(s 姓名)" "$(s 身份证号)" "$(s 类别)" "$(s 日期)" "$(s 金额)"
+  row "$(s 卫六)" "$(s "$ID11")" "$(s 生日)" "$(d iso 2023-08-08)" "$(n 200)"
+  printf '</table:table>\n'
+  fods_tail
+} >fods/care-title.fods
+
+# care-gb18030.csv: a 登记表 saved as CSV from WPS (GB18030, CRLF): header
+# variants (慰问项目, 发放日期, 慰问金), a 节日 column, a 身份证号 Excel turned
+# into 4.30103E+17, a bad date, a holiday that is not one of the seven,
+# an amount with a thousands comma, a 合计 line.
+{
+  printf 'XX公司工会慰问发放登记表,,,,,,,\r\n'
+  printf '姓名,身份证号,慰问项目,节日,发放日期,慰问金,慰问形式,经办人\r\n'
+  printf '张三,%s,节日慰问,端午,2024-06-10,200,实物,王会计\r\n' "$ID1"
+  printf '李四,4.30103E+17,生日,,2024-07-20,150,蛋糕券,王会计\r\n'
+  printf '王五,,节日慰问,,2024-02-09,300,,\r\n'
+  printf '赵六,%s,其他,,2024/13/01,100,实物,\r\n' "$ID4"
+  printf '周八,%s,结婚,春节,20240210,"1,200",现金,\r\n' "$ID6"
+  printf '孙七,%s,节日慰问,元宵,2024-02-24,100,实物,\r\n' "$ID5"
+  printf '合计,,,,,1950,,\r\n'
+} | iconv -f UTF-8 -t GB18030 >care-gb18030.csv
+
+# ---------------------------------------------------------------------------
 profile=$(mktemp -d /tmp/lo-profile-XXXXXX)
 trap 'rm -rf "$profile"' EXIT
-for f in fods/roster-title.fods fods/roster-sheets.fods; do
+# "make-fixtures.sh care" converts only the care workbooks: LibreOffice
+# writes different bytes on every run, and the roster ones need not change.
+case ${1:-all} in
+care) convert=(fods/care-title.fods) ;;
+roster) convert=(fods/roster-title.fods fods/roster-sheets.fods) ;;
+*) convert=(fods/roster-title.fods fods/roster-sheets.fods fods/care-title.fods) ;;
+esac
+for f in "${convert[@]}"; do
   soffice --headless "-env:UserInstallation=file://$profile" --convert-to xlsx --outdir . "$f" >/dev/null
 done
-ls -l roster-*.xlsx roster-*.csv roster-*.txt
+ls -l roster-*.xlsx roster-*.csv roster-*.txt care-*.xlsx care-*.csv

@@ -357,6 +357,7 @@ type CareFilter struct {
 	Query      string       // member name, pinyin or 工号
 	BatchID    int64
 	CampaignID int64
+	DraftedBy  int64 // user id: 我的草稿
 	Offset     int
 	Limit      int
 }
@@ -483,6 +484,12 @@ type CareService interface {
 	OpenAttachment(ctx context.Context, s *Scope, id int64) (*Attachment, []byte, error)
 
 	CareTodo(ctx context.Context, s *Scope, orgID int64, today Date) (*CareTodo, error)
+	// CareTodoCounts is CareTodo without the must-visit list: one grouped
+	// query, cheap enough for the menu badge on every page.
+	CareTodoCounts(ctx context.Context, s *Scope, orgID int64) (*CareTodo, error)
+	// CountCareByStatus counts the cases f selects per status (f.Status
+	// and f.Statuses are ignored), for the list's status tabs.
+	CountCareByStatus(ctx context.Context, s *Scope, f CareFilter) (map[CareStatus]int, error)
 	CareSettings(ctx context.Context, s *Scope, orgID int64) (*CareSettings, error)
 	SetCareSettings(ctx context.Context, s *Scope, cs CareSettings) error
 

@@ -63,7 +63,8 @@ func (db *DB) FindCareCase(ctx context.Context, s *nuanxin.Scope, id int64) (*nu
 	return careInScope(ctx, db.read, s, nuanxin.PermCareRead, id)
 }
 
-func (db *DB) FindCareCases(ctx context.Context, s *nuanxin.Scope, f nuanxin.CareFilter) (*nuanxin.CareList, error) {
+// careWhere is the condition of a case list: scope, then the filter.
+func (db *DB) careWhere(ctx context.Context, s *nuanxin.Scope, f nuanxin.CareFilter, withStatus bool) (string, []any, error) {
 	var args []any
 	var where []string
 	paths := s.Paths(nuanxin.PermCareRead)
@@ -85,7 +86,7 @@ func (db *DB) FindCareCases(ctx context.Context, s *nuanxin.Scope, f nuanxin.Car
 	if f.OrgID != 0 {
 		org, err := orgInScope(ctx, db.read, s, nuanxin.PermCareRead, f.OrgID)
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
 		add("c.org_path >= ?", org.Path)
 		add("c.org_path <= ?", prefixEnd(org.Path))
@@ -93,10 +94,10 @@ func (db *DB) FindCareCases(ctx context.Context, s *nuanxin.Scope, f nuanxin.Car
 	if f.Category != "" {
 		add("c.category = ?", string(f.Category))
 	}
-	if f.Status != "" {
+	if withStatus && f.Status != "" {
 		add("c.status = ?", string(f.Status))
 	}
-	if len(f.Statuses) > 0 {
+	if withStatus && len(f.Statuses) > 0 {
 		var ph []string
 		for _, st := range f.Statuses {
 			args = append(args, string(st))
@@ -116,12 +117,22 @@ func (db *DB) FindCareCases(ctx context.Context, s *nuanxin.Scope, f nuanxin.Car
 	if f.CampaignID != 0 {
 		add("c.campaign_id = ?", f.CampaignID)
 	}
+	if f.DraftedBy != 0 {
+		add("c.drafted_by = ?", f.DraftedBy)
+	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		args = append(args, q, strings.ToLower(q)+"%", q+"%")
 		n := len(args)
 		where = append(where, "(m.employee_no = $"+itoa(n-2)+" OR m.pinyin LIKE $"+itoa(n-1)+" OR m.name LIKE $"+itoa(n)+")")
 	}
-	cond := strings.Join(where, " AND ")
+	return strings.Join(where, " AND "), args, nil
+}
+
+func (db *DB) FindCareCases(ctx context.Context, s *nuanxin.Scope, f nuanxin.CareFilter) (*nuanxin.CareList, error) {
+	cond, args, err := db.careWhere(ctx, s, f, true)
+	if err != nil {
+		return nil, err
+	}
 	list := &nuanxin.CareList{}
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+careFrom+` WHERE `+cond, args...).Scan(&list.Total); err != nil {
 		return nil, err
@@ -145,6 +156,28 @@ func (db *DB) FindCareCases(ctx context.Context, s *nuanxin.Scope, f nuanxin.Car
 		list.Cases = append(list.Cases, c)
 	}
 	return list, rows.Err()
+}
+
+func (db *DB) CountCareByStatus(ctx context.Context, s *nuanxin.Scope, f nuanxin.CareFilter) (map[nuanxin.CareStatus]int, error) {
+	cond, args, err := db.careWhere(ctx, s, f, false)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT c.status, COUNT(*)`+careFrom+` WHERE `+cond+` GROUP BY c.status`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[nuanxin.CareStatus]int{}
+	for rows.Next() {
+		var st nuanxin.CareStatus
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
 }
 
 func (db *DB) FindCareSteps(ctx context.Context, s *nuanxin.Scope, caseID int64) ([]*nuanxin.CareStep, error) {

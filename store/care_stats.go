@@ -102,6 +102,14 @@ func sortStats(st []nuanxin.CareStat, rank func(string) int) {
 // CareTodo counts what waits for the caller and lists the must-visit people
 // (五必访) of the subtree.
 func (db *DB) CareTodo(ctx context.Context, s *nuanxin.Scope, orgID int64, today nuanxin.Date) (*nuanxin.CareTodo, error) {
+	return db.careTodo(ctx, s, orgID, today, true)
+}
+
+func (db *DB) CareTodoCounts(ctx context.Context, s *nuanxin.Scope, orgID int64) (*nuanxin.CareTodo, error) {
+	return db.careTodo(ctx, s, orgID, nuanxin.Date{}, false)
+}
+
+func (db *DB) careTodo(ctx context.Context, s *nuanxin.Scope, orgID int64, today nuanxin.Date, visits bool) (*nuanxin.CareTodo, error) {
 	if today.IsZero() {
 		today = db.today()
 	}
@@ -186,6 +194,9 @@ func (db *DB) CareTodo(ctx context.Context, s *nuanxin.Scope, orgID int64, today
 				t.ToSign += g.n
 			}
 		}
+	}
+	if !visits {
+		return t, nil
 	}
 	if err := db.mustVisit(ctx, s, t, within, today); err != nil {
 		return nil, err

@@ -471,6 +471,21 @@ func TestCareStatsAndTodo(t *testing.T) {
 		if err != nil || todo.ToPay != 3 {
 			t.Fatalf("clerk's todo before payment: %+v %v", todo, err)
 		}
+		counts, err := db.CareTodoCounts(ctx, w.clerk, 0)
+		if err != nil || counts.ToPay != 3 || len(counts.MustVisit) != 0 {
+			t.Fatalf("counts only: %+v %v", counts, err)
+		}
+		draft := w.create(t, w.clerk, &nuanxin.CareCase{MemberID: w.zhang.ID, Category: nuanxin.CareOther,
+			EventDate: nuanxin.NewDate(2026, 11, 1), Form: nuanxin.FormCash, Amount: 5000}, nuanxin.CareCreate{})
+		byStatus, err := db.CountCareByStatus(ctx, w.auditor, nuanxin.CareFilter{Status: nuanxin.CareDraft})
+		if err != nil || byStatus[nuanxin.CareApproved] != 3 || byStatus[nuanxin.CareDraft] != 1 {
+			t.Fatalf("counts by status: %v %v", byStatus, err)
+		}
+		mine, _ := db.FindCareCases(ctx, w.clerk, nuanxin.CareFilter{DraftedBy: w.clerk.UserID, Status: nuanxin.CareDraft})
+		others, _ := db.FindCareCases(ctx, w.clerk, nuanxin.CareFilter{DraftedBy: w.reviewer.UserID})
+		if mine.Total != 1 || mine.Cases[0].ID != draft.ID || others.Total != 0 {
+			t.Fatalf("drafted by: mine %d, others %d", mine.Total, others.Total)
+		}
 		if _, err := w.pay(w.clerk, ill.ID, bd.ID); err != nil {
 			t.Fatal(err)
 		}

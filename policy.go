@@ -178,11 +178,14 @@ func (p *PolicyPack) InForce(d Date) bool {
 // ancestor (the 全国 pack if none), with the tightenings and own
 // categories of every org on the path merged in.
 type Policy struct {
-	Pack      *PolicyPack   `json:"pack"`
-	AdoptedBy string        `json:"adopted_by,omitempty"` // the org that adopted the pack; "" = default
-	Rules     []PolicyRule  `json:"rules"`                // merged
-	Local     []*LocalRule  `json:"local,omitempty"`      // the org rules on the path, for display
-	Holiday   HolidayLimits `json:"holiday"`
+	Pack      *PolicyPack `json:"pack"`
+	AdoptedBy string      `json:"adopted_by,omitempty"` // the org that adopted the pack; "" = default
+	// Adoption is the decision behind AdoptedBy (basis, date), readable by
+	// everyone the policy applies to.
+	Adoption *PolicyAdoption `json:"adoption,omitempty"`
+	Rules    []PolicyRule    `json:"rules"`           // merged
+	Local    []*LocalRule    `json:"local,omitempty"` // the org rules on the path, for display
+	Holiday  HolidayLimits   `json:"holiday"`
 }
 
 // HolidayLimits are the 节日慰问 caps in force.

@@ -433,7 +433,10 @@ func heed(ds []nuanxin.Decision, accept bool, row int, name string, n int) error
 func rowErr(row int, name string, err error) error {
 	var pe *nuanxin.PolicyError
 	if errors.As(err, &pe) {
-		pe.Row, pe.Name = row, name
+		pe.Row = row
+		if name != "" {
+			pe.Name = name
+		}
 		return pe
 	}
 	var e *nuanxin.Error

@@ -323,7 +323,7 @@ func (db *DB) SignCare(ctx context.Context, s *nuanxin.Scope, batchID int64, ids
 				rows.Close()
 				return err
 			}
-			if len(want) == 0 || want[c.ID] {
+			if len(ids) == 0 || want[c.ID] {
 				cases = append(cases, c)
 				delete(want, c.ID)
 			}

@@ -395,7 +395,8 @@ func TestCarePolicyAdoptionAndLocalRules(t *testing.T) {
 			t.Fatalf("a clerk adopting: %v", err)
 		}
 		pol, err := db.EffectivePolicy(ctx, w.clerk, w.tr.A1.ID, nuanxin.Date{})
-		if err != nil || pol.Pack.Code != "anhui-2018" || pol.AdoptedBy != w.tr.Group.Name {
+		if err != nil || pol.Pack.Code != "anhui-2018" || pol.AdoptedBy != w.tr.Group.Name ||
+			pol.Adoption == nil || pol.Adoption.Basis != "集团工会2026年第3次主席办公会纪要" || pol.Adoption.AdoptedOn != nuanxin.NewDate(2026, 1, 5) {
 			t.Fatalf("inherited policy: %+v %v", pol, err)
 		}
 		tight := *pol.Rule(nuanxin.CareBirthday)
@@ -486,9 +487,19 @@ func TestCareStatsAndTodo(t *testing.T) {
 		if mine.Total != 1 || mine.Cases[0].ID != draft.ID || others.Total != 0 {
 			t.Fatalf("drafted by: mine %d, others %d", mine.Total, others.Total)
 		}
-		if _, err := w.pay(w.clerk, ill.ID, bd.ID); err != nil {
+		batch, err := w.pay(w.clerk, ill.ID, bd.ID)
+		if err != nil {
 			t.Fatal(err)
 		}
+		defer func() {
+			// Signing one case of a batch leaves the others as they were.
+			if err := db.SignCare(ctx, w.clerk, batch.ID, []int64{ill.ID}, nuanxin.NewDate(2026, 11, 22)); err != nil {
+				t.Fatal(err)
+			}
+			if a, b := w.status(t, ill.ID), w.status(t, bd.ID); a != nuanxin.CareSigned || b != nuanxin.CarePaid {
+				t.Fatalf("signing one case: %s and %s", a, b)
+			}
+		}()
 		byCat, err := db.CareStatsByCategory(ctx, w.auditor, nuanxin.CareStatsFilter{From: nuanxin.NewDate(2026, 1, 1), To: nuanxin.NewDate(2026, 12, 31)})
 		if err != nil {
 			t.Fatal(err)

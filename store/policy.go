@@ -19,7 +19,12 @@ func (db *DB) PolicyPacks() []*nuanxin.PolicyPack { return policy.Packs() }
 type layer struct {
 	orgID   int64
 	orgName string
+	orgPath string
 	pack    string // adopted pack code, or ""
+	basis   string
+	on      nuanxin.Date
+	by      string
+	at      int64
 	rules   []nuanxin.PolicyRule
 	ruleIDs []int64
 }
@@ -32,7 +37,8 @@ func policyLayers(ctx context.Context, q querier, path string) ([]layer, error) 
 		return nil, nil
 	}
 	in, args := int64List(ids)
-	rows, err := q.QueryContext(ctx, `SELECT o.id, o.name, COALESCE(a.pack_code, '')
+	rows, err := q.QueryContext(ctx, `SELECT o.id, o.name, o.path, COALESCE(a.pack_code, ''), COALESCE(a.basis, ''),
+		a.adopted_on, COALESCE(a.created_by, ''), COALESCE(a.created_at, 0)
 		FROM orgs o LEFT JOIN policy_adoptions a ON a.org_id = o.id WHERE o.id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, err
@@ -40,7 +46,7 @@ func policyLayers(ctx context.Context, q querier, path string) ([]layer, error) 
 	byID := map[int64]*layer{}
 	for rows.Next() {
 		l := &layer{}
-		if err := rows.Scan(&l.orgID, &l.orgName, &l.pack); err != nil {
+		if err := rows.Scan(&l.orgID, &l.orgName, &l.orgPath, &l.pack, &l.basis, &l.on, &l.by, &l.at); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -136,10 +142,15 @@ func (db *DB) EffectivePolicy(ctx context.Context, s *nuanxin.Scope, orgID int64
 	if err != nil {
 		return nil, err
 	}
-	// The local rules on the path, for the page that explains the policy.
+	// The local rules on the path and the adoption in force, for the page
+	// that explains the policy.
 	for _, l := range ls {
 		for i, r := range l.rules {
-			pol.Local = append(pol.Local, &nuanxin.LocalRule{ID: l.ruleIDs[i], OrgID: l.orgID, OrgName: l.orgName, Rule: r})
+			pol.Local = append(pol.Local, &nuanxin.LocalRule{ID: l.ruleIDs[i], OrgID: l.orgID, OrgPath: l.orgPath, OrgName: l.orgName, Rule: r})
+		}
+		if l.pack != "" {
+			pol.Adoption = &nuanxin.PolicyAdoption{OrgID: l.orgID, OrgName: l.orgName, PackCode: l.pack, Basis: l.basis,
+				AdoptedOn: l.on, CreatedBy: l.by, CreatedAt: fromMS(l.at)}
 		}
 	}
 	return pol, nil

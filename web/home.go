@@ -22,6 +22,7 @@ type homeData struct {
 	ByCategory []countItem
 	Orgs       *countItem
 	Closed     int
+	Care       *homeCare // 慰问 待办 (care.go)
 }
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
@@ -64,6 +65,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Orgs = &countItem{Label: nuanxin.T("ui.home.orgs"), Count: open, Href: "/orgs"}
 	}
+	d.Care = s.homeCareOf(r)
 	s.page(w, r, http.StatusOK, "home", nuanxin.T("ui.nav.home"), "home", d)
 }
 

@@ -54,7 +54,7 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request, status int, 
 		f.V.Set("org_id", strconv.FormatInt(orgs[0].ID, 10))
 	}
 	d := &importFormData{Form: f, Orgs: orgOptions(orgs), Encodings: encodingOptions(),
-		Jobs: s.jobs.list(sc.UserID, s.now()), MaxMB: int(max(1, s.maxUpload>>20)), MaxBytes: s.maxUpload}
+		Jobs: jobsOfKind(s.jobs.list(sc.UserID, s.now()), ""), MaxMB: int(max(1, s.maxUpload>>20)), MaxBytes: s.maxUpload}
 	s.page(w, r, status, "import", nuanxin.T("ui.import.title"), "members", d)
 }
 
@@ -264,7 +264,7 @@ func (s *Server) importOrg(ctx context.Context, sc *nuanxin.Scope, id int64) (*n
 // loadJob finds the caller's job; anyone else's does not exist.
 func (s *Server) loadJob(r *http.Request) (*importJob, error) {
 	j := s.jobs.get(r.PathValue("id"), scopeOf(r).UserID, s.now())
-	if j == nil {
+	if j == nil || j.Kind != "" {
 		return nil, nuanxin.Errorf(nuanxin.ENOTFOUND, "ui.import.no_job")
 	}
 	return j, nil

@@ -72,6 +72,9 @@ type importJob struct {
 	Size     int64
 	Created  time.Time
 	csv      bool // not a zip: a CSV file, whose encoding may be chosen
+	// Kind is what the file holds: "" a roster, jobCare a 慰问登记表
+	// (care_import.go). Each kind's pages see only their own jobs.
+	Kind string
 
 	mu      sync.Mutex
 	opt     roster.ImportOptions
@@ -104,12 +107,13 @@ type jobView struct {
 	Total                 int
 	Rows                  int
 	Stage                 string
+	Kind                  string
 }
 
 func (j *importJob) view() *jobView {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	v := &jobView{ID: j.ID, FileName: j.FileName, OrgName: j.OrgName, OrgID: j.OrgID, Size: j.Size, Created: j.Created,
+	v := &jobView{ID: j.ID, Kind: j.Kind, FileName: j.FileName, OrgName: j.OrgName, OrgID: j.OrgID, Size: j.Size, Created: j.Created,
 		Opt: j.opt, Insp: j.insp, State: j.state, Dry: j.dry, Final: j.final, Err: j.err,
 		Started: j.started, Ended: j.ended, Total: j.total, Rows: int(j.rows.Load())}
 	v.Stage, _ = j.stage.Load().(string)

@@ -331,6 +331,7 @@ type memberData struct {
 	Event      *form
 	EventKinds []option
 	ToOrgs     []option
+	Care       *memberCare // 慰问记录 (care.go)
 }
 
 // loadMember reads a member in scope, or fails with not found.
@@ -400,6 +401,10 @@ func (s *Server) memberPage(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	if d.Reveal == nil {
 		d.Reveal = newForm(nil)
+	}
+	if d.Care, err = s.memberCareOf(ctx, sc, m); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	s.page(w, r, status, "member", m.Name, "members", d)
 }

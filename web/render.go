@@ -26,6 +26,7 @@ type view struct {
 	Menu       []menuItem
 	User       userBadge
 	AppVersion string
+	Badges     map[string]int // counts beside menu items, by key (see navBadger)
 	D          any
 }
 
@@ -144,9 +145,10 @@ func (s *Server) parseTemplates() map[string]*template.Template {
 			}
 			return strconv.Itoa(m.AgeOn(s.today()))
 		},
-		"indent":      func(depth int) string { return strings.Repeat("\u3000", max(depth, 0)) },
-		"statusClass": statusClass,
-		"memberRows":  func(ms []*nuanxin.Member) template.HTML { return memberRows(ms, s.today()) },
+		"indent":          func(depth int) string { return strings.Repeat("\u3000", max(depth, 0)) },
+		"statusClass":     statusClass,
+		"careStatusClass": careStatusClass,
+		"memberRows":      func(ms []*nuanxin.Member) template.HTML { return memberRows(ms, s.today()) },
 		"json": func(v any) string {
 			b, _ := json.Marshal(v)
 			return string(b)
@@ -180,11 +182,20 @@ func (s *Server) parseTemplates() map[string]*template.Template {
 	return out
 }
 
+// navBadger is page data with counts for the menu (what waits for the
+// caller), computed only by the pages that read them anyway.
+type navBadger interface{ navBadges() map[string]int }
+
 // menuFor lists only what exists and what the scope may use.
 func menuFor(sc *nuanxin.Scope) []menuItem {
 	m := []menuItem{{"home", "/", nuanxin.T("ui.nav.home"), "home"}}
 	if sc.CanAny(nuanxin.PermMemberRead) {
 		m = append(m, menuItem{"members", "/members", nuanxin.T("ui.nav.members"), "members"})
+	}
+	if sc.CanAny(nuanxin.PermCareRead) {
+		m = append(m, menuItem{"care", "/care", nuanxin.T("ui.care.nav.care"), "care"},
+			menuItem{"care_batches", "/care/batches", nuanxin.T("ui.care.nav.batches"), "batches"},
+			menuItem{"policy", "/policy", nuanxin.T("ui.care.nav.policy"), "policy"})
 	}
 	if sc.CanAny(nuanxin.PermOrgRead) {
 		m = append(m, menuItem{"orgs", "/orgs", nuanxin.T("ui.nav.orgs"), "orgs"})
@@ -221,6 +232,9 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, name, 
 	if sc := scopeOf(r); sc != nil {
 		v.Scope = sc
 		v.Menu = menuFor(sc)
+		if b, ok := data.(navBadger); ok {
+			v.Badges = b.navBadges()
+		}
 		v.User = badgeFor(sc)
 		if sess := sessionOf(r); sess != nil {
 			v.CSRF = sess.CSRFToken

@@ -178,8 +178,14 @@ func (s *Server) secure(next http.Handler) http.Handler {
 // bodyLimit bounds a request body: 1 MB for forms and JSON, more for the
 // roster upload (whose handler enforces the exact limit with a message).
 func (s *Server) bodyLimit(r *http.Request) int64 {
-	if r.Method == http.MethodPost && r.URL.Path == "/members/import" {
+	if r.Method == http.MethodPost && (r.URL.Path == "/members/import" || r.URL.Path == "/care/import") {
 		return s.maxUpload + 1<<20
+	}
+	if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/care/batches/") && strings.HasSuffix(r.URL.Path, "/scan") {
+		return nuanxin.MaxAttachment + 1<<20 // the signed sheet's scan (care_pay.go)
+	}
+	if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/care/") && strings.HasSuffix(r.URL.Path, "/attachments") {
+		return nuanxin.MaxAttachment + 1<<20 // a photo of a visit; the store gives the message beyond the limit
 	}
 	return 1 << 20
 }

@@ -1,6 +1,9 @@
 package store
 
 import (
+	"fmt"  // TMPTRACE
+	"os"   // TMPTRACE
+	"time" // TMPTRACE
 	"context"
 	"database/sql"
 	"encoding/hex"
@@ -43,7 +46,8 @@ func (db *DB) ImportMembers(ctx context.Context, s *nuanxin.Scope, src nuanxin.M
 	if root.Closed {
 		return nil, nuanxin.Invalid("org_id", "member.org.closed")
 	}
-	im := &importer{db: db, s: s, src: src, root: root, opt: opt, today: db.today(), rep: &nuanxin.ImportReport{DryRun: opt.DryRun, Errors: []nuanxin.RowError{}},
+	im := &importer{db: db, s: s, src: src, root: root, opt: opt, today: db.today(), workers: runtime.NumCPU(),
+		rep: &nuanxin.ImportReport{DryRun: opt.DryRun, Errors: []nuanxin.RowError{}},
 		seenID: map[[16]byte]int{}, seenEmp: map[string]int{}, seenCard: map[string]int{}, seenMember: map[int64]int{}}
 	if err := im.loadOrgs(ctx, cachedReader{db}); err != nil {
 		return nil, err
@@ -54,7 +58,8 @@ func (db *DB) ImportMembers(ctx context.Context, s *nuanxin.Scope, src nuanxin.M
 		}
 		return im.rep, im.run(ctx, cachedReader{db}, nil)
 	}
-	err = db.withTx(ctx, s, func(tx *Tx) error {
+	write := func(tx *Tx, w *rawWriter) error {
+		im.w = w
 		// Re-read the subtree inside the transaction: it is what the rows
 		// are checked against when they are written.
 		if _, err := orgInScope(ctx, tx, s, nuanxin.PermMemberWrite, opt.OrgID); err != nil {
@@ -76,7 +81,12 @@ func (db *DB) ImportMembers(ctx context.Context, s *nuanxin.Scope, src nuanxin.M
 			}
 		}
 		return im.run(ctx, tx, tx)
-	})
+	}
+	if db.dialect == SQLite {
+		err = db.bulkTx(ctx, s, write)
+	} else {
+		err = db.withTx(ctx, s, func(tx *Tx) error { return write(tx, nil) })
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -111,6 +121,10 @@ type importer struct {
 	// empty: the installation had no member when the import began (read
 	// in the transaction that writes), so no row can match a stored one.
 	empty bool
+	// w is the driver connection of SQLite's bulk path (bulkTx).
+	w *rawWriter
+	// workers is how many goroutines prepare a batch's rows.
+	workers int
 }
 
 func (im *importer) loadOrgs(ctx context.Context, q querier) error {
@@ -161,7 +175,67 @@ func columnOf(r *nuanxin.MemberRow, field string) string {
 	return ""
 }
 
+// run checks and writes (tx nil: checks) the rows of the source, a batch
+// at a time.
 func (im *importer) run(ctx context.Context, q querier, tx *Tx) error {
+	if tx == nil || !im.empty {
+		// Each batch is looked up once the batches before it are written,
+		// so it sees what they stored.
+		return im.read(ctx, func(rows []*importRow) error {
+			p, err := im.check(ctx, q, rows, tx != nil)
+			if err != nil {
+				return err
+			}
+			return im.apply(ctx, tx, p)
+		})
+	}
+	// Nothing was stored when the import began, so no batch is looked up
+	// in the database: while one batch is written (SQLite's single writer
+	// on one core), the next is read, checked, encrypted and hashed on the
+	// others.
+	// One core is the writer's: the batches are prepared on the others.
+	im.workers = max(1, runtime.NumCPU()-1)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	plans := make(chan *batchPlan, 1)
+	checked := make(chan error, 1)
+	go func() {
+		defer close(plans)
+		checked <- im.read(ctx, func(rows []*importRow) error {
+			p, err := im.check(ctx, nil, rows, true)
+			if err != nil {
+				return err
+			}
+			select {
+			case plans <- p:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	var tWait, tApply time.Duration // TMPTRACE
+	tw := time.Now()                 // TMPTRACE
+	defer func() { fmt.Fprintf(os.Stderr, "TRACE wait %v apply %v\n", tWait, tApply) }() // TMPTRACE
+	for p := range plans {
+		tWait += time.Since(tw) // TMPTRACE
+		ta := time.Now()        // TMPTRACE
+		err := im.apply(ctx, tx, p)
+		tApply += time.Since(ta) // TMPTRACE
+		tw = time.Now()          // TMPTRACE
+		if err != nil {
+			cancel()
+			for range plans {
+			}
+			<-checked
+			return err
+		}
+	}
+	return <-checked
+}
+
+// read hands the rows of the source to fn in batches of importBatch.
+func (im *importer) read(ctx context.Context, fn func([]*importRow) error) error {
 	batch := make([]*importRow, 0, importBatch)
 	for {
 		in, err := im.src.Next()
@@ -172,16 +246,19 @@ func (im *importer) run(ctx context.Context, q querier, tx *Tx) error {
 		}
 		batch = append(batch, &importRow{in: in})
 		if len(batch) == importBatch {
-			if err := im.batch(ctx, q, tx, batch); err != nil {
+			if err := fn(batch); err != nil {
 				return err
 			}
-			batch = batch[:0]
+			batch = make([]*importRow, 0, importBatch)
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
 	}
-	return im.batch(ctx, q, tx, batch)
+	if len(batch) == 0 {
+		return nil
+	}
+	return fn(batch)
 }
 
 // scanPlus scans the member columns followed by extra columns.
@@ -236,7 +313,7 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // normalising, checking each row on its own and hashing the 身份证号.
 func (im *importer) prepare(rows []*importRow) {
 	var wg sync.WaitGroup
-	workers := runtime.NumCPU()
+	workers := im.workers
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
@@ -265,10 +342,21 @@ func (im *importer) prepare(rows []*importRow) {
 	wg.Wait()
 }
 
-func (im *importer) batch(ctx context.Context, q querier, tx *Tx, rows []*importRow) error {
-	if len(rows) == 0 {
-		return nil
-	}
+// batchPlan is a checked batch: its rows with their outcomes, and what
+// writing it takes.
+type batchPlan struct {
+	rows       []*importRow
+	creates    []nuanxin.MemberRecord
+	createRows []*importRow
+	prep       []bulkMember // the creates sealed and keyed, when writing
+	updateRows []*importRow
+}
+
+// check decides the outcome of every row of a batch, in file order: the
+// checks of each row alone, against the earlier rows of the file, then
+// (unless the installation was empty) against the stored members through
+// q. For a commit (write) the new members are also prepared for writing.
+func (im *importer) check(ctx context.Context, q querier, rows []*importRow, write bool) (*batchPlan, error) {
 	im.prepare(rows)
 
 	// Checks against earlier rows of the file, in file order.
@@ -328,35 +416,31 @@ func (im *importer) batch(ctx context.Context, q querier, tx *Tx, rows []*import
 		}
 	}
 
-	if im.empty {
-		// Nobody is stored yet: every lookup would come back empty.
-		hashes, cards, masked, names, emps = nil, nil, nil, nil, nil
-	}
-	byHash, err := lookup(ctx, q, "m.id_hash", "", nil, hashes)
-	if err != nil {
-		return err
-	}
-	byEmp := map[string]*nuanxin.Member{}
-	for org, nos := range emps {
-		found, err := lookup(ctx, q, "m.employee_no", "m.org_id = $1 AND ", []any{org}, nos)
-		if err != nil {
-			return err
+	byHash, byEmp, byCard := map[string]*nuanxin.Member{}, map[string]*nuanxin.Member{}, map[string]*nuanxin.Member{}
+	byMask := map[string][]*nuanxin.Member{}
+	if !im.empty { // else nobody is stored: every lookup would come back empty
+		var err error
+		if byHash, err = lookup(ctx, q, "m.id_hash", "", nil, hashes); err != nil {
+			return nil, err
 		}
-		for no, m := range found {
-			byEmp[itoa(int(org))+"/"+no] = m
+		for org, nos := range emps {
+			found, err := lookup(ctx, q, "m.employee_no", "m.org_id = $1 AND ", []any{org}, nos)
+			if err != nil {
+				return nil, err
+			}
+			for no, m := range found {
+				byEmp[itoa(int(org))+"/"+no] = m
+			}
 		}
-	}
-	byCard, err := lookup(ctx, q, "m.card_no", "", nil, cards)
-	if err != nil {
-		return err
-	}
-	byMask, err := im.lookupMasked(ctx, q, names, masked)
-	if err != nil {
-		return err
+		if byCard, err = lookup(ctx, q, "m.card_no", "", nil, cards); err != nil {
+			return nil, err
+		}
+		if byMask, err = im.lookupMasked(ctx, q, names, masked); err != nil {
+			return nil, err
+		}
 	}
 
-	var creates []nuanxin.MemberRecord
-	var createRows, updateRows []*importRow
+	p := &batchPlan{rows: rows}
 	for _, r := range rows {
 		if r.in.Rejected() || len(r.errs) > 0 {
 			continue
@@ -429,8 +513,8 @@ func (im *importer) batch(ctx context.Context, q querier, tx *Tx, rows []*import
 			if c.Status == nuanxin.StatusReserved {
 				rec.Events = []*nuanxin.MemberEvent{{Kind: nuanxin.EventReserve, Date: im.today, Notes: nuanxin.T("import.event_note")}}
 			}
-			creates = append(creates, rec)
-			createRows = append(createRows, r)
+			p.creates = append(p.creates, rec)
+			p.createRows = append(p.createRows, r)
 			r.res.Outcome = nuanxin.OutcomeCreated
 			continue
 		}
@@ -457,16 +541,38 @@ func (im *importer) batch(ctx context.Context, q querier, tx *Tx, rows []*import
 		}
 		r.res.Outcome, r.res.Changes = nuanxin.OutcomeUpdated, r.changes
 		*m = merged
-		updateRows = append(updateRows, r)
+		p.updateRows = append(p.updateRows, r)
 	}
+	if write && len(p.creates) > 0 {
+		var orgs map[int64]*nuanxin.Org // only the SQLite bulk path takes values made ready
+		if im.w != nil {
+			orgs = im.orgs
+		}
+		hashes := make([]string, len(p.createRows))
+		for i, r := range p.createRows {
+			hashes[i] = r.hash
+		}
+		p.prep = im.db.prepareBulkOn(p.creates, im.workers, hashes, orgs)
+	}
+	return p, nil
+}
 
+// apply writes a checked batch (tx nil: a dry run, nothing) and adds its
+// rows to the report.
+func (im *importer) apply(ctx context.Context, tx *Tx, p *batchPlan) error {
+	rows, createRows := p.rows, p.createRows
 	if tx != nil {
 		if im.opt.Progress != nil {
 			im.opt.Progress(nuanxin.ImportProgress{Phase: "write", Rows: im.done, Total: im.opt.Expected})
 		}
-		if len(creates) > 0 {
-			prep := im.db.prepareBulk(creates)
-			ids, err := tx.insertBulk(ctx, prep, im.orgs)
+		if len(p.prep) > 0 {
+			var ids []int64
+			var err error
+			if im.w != nil {
+				ids, err = tx.insertBulkSQLite(ctx, im.w, p.prep, im.orgs)
+			} else {
+				ids, err = tx.insertBulk(ctx, p.prep, im.orgs)
+			}
 			if err != nil {
 				return err
 			}
@@ -478,7 +584,7 @@ func (im *importer) batch(ctx context.Context, q querier, tx *Tx, rows []*import
 				return err
 			}
 		}
-		for _, r := range updateRows {
+		for _, r := range p.updateRows {
 			if err := im.update(ctx, tx, r); err != nil {
 				return err
 			}

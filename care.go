@@ -168,10 +168,12 @@ type CareCase struct {
 	Status       CareStatus `json:"status"`
 	RejectReason string     `json:"reject_reason,omitempty"` // the last 驳回
 	CampaignID   int64      `json:"campaign_id,omitempty"`
-	BatchID      int64      `json:"batch_id,omitempty"` // the payment
-	PaidOn       Date       `json:"paid_on,omitempty"`
-	SignedOn     Date       `json:"signed_on,omitempty"`
-	Historical   bool       `json:"historical,omitempty"` // imported record of a past payment
+	// Delivery is what happened at the recipient of a campaign case.
+	Delivery   DeliveryOutcome `json:"delivery,omitempty"`
+	BatchID    int64           `json:"batch_id,omitempty"` // the payment
+	PaidOn     Date            `json:"paid_on,omitempty"`
+	SignedOn   Date            `json:"signed_on,omitempty"`
+	Historical bool            `json:"historical,omitempty"` // imported record of a past payment
 	// Warnings are the policy warnings the case was submitted with; the
 	// reviewer and approver see them.
 	Warnings []Decision `json:"warnings,omitempty"`

@@ -17,7 +17,7 @@ const careCols = `c.id, c.org_id, c.org_path, o.name, c.member_id, m.name, m.id_
 	c.member_category, m.status, m.birth_date, COALESCE(c.relative_id, 0), c.relative_name, c.relation,
 	c.category, c.holiday, c.holiday_year, c.event_date, c.hospital, c.hospital_days, c.surgery,
 	c.form, c.amount, c.goods, c.reason, c.notes, c.visited_on, c.visited_by, c.visit_notes,
-	c.status, c.reject_reason, COALESCE(c.campaign_id, 0), COALESCE(c.batch_id, 0), c.paid_on, c.signed_on,
+	c.status, c.reject_reason, COALESCE(c.campaign_id, 0), c.delivery, COALESCE(c.batch_id, 0), c.paid_on, c.signed_on,
 	c.historical, c.warnings_json, c.drafted_by, c.drafted_by_name, c.reviewed_by, c.approved_by,
 	c.version, c.created_at, c.updated_at`
 
@@ -31,7 +31,7 @@ func scanCare(sc interface{ Scan(...any) error }) (*nuanxin.CareCase, error) {
 		&c.MemberCategory, &c.MemberStatus, &c.MemberBirth, &c.RelativeID, &c.RelativeName, &c.Relation,
 		&c.Category, &c.Holiday, &c.HolidayYear, &c.EventDate, &c.Hospital, &c.HospitalDays, &c.Surgery,
 		&c.Form, &c.Amount, &c.Goods, &c.Reason, &c.Notes, &c.VisitedOn, &c.VisitedBy, &c.VisitNotes,
-		&c.Status, &c.RejectReason, &c.CampaignID, &c.BatchID, &c.PaidOn, &c.SignedOn,
+		&c.Status, &c.RejectReason, &c.CampaignID, &c.Delivery, &c.BatchID, &c.PaidOn, &c.SignedOn,
 		&c.Historical, &warnings, &c.DraftedBy, &c.DraftedByName, &c.ReviewedBy, &c.ApprovedBy,
 		&c.Version, &created, &updated); err != nil {
 		return nil, err

@@ -30,12 +30,31 @@ func (db *DB) forUpdate() string {
 // paid, with the member's row locked: two officers paying at once queue on
 // that lock, and the second sees the first's payment.
 func (db *DB) PayCare(ctx context.Context, s *nuanxin.Scope, p nuanxin.PaymentInput) (*nuanxin.CareBatch, error) {
+	if fe := validatePayment(&p, db.today(), len(p.CaseIDs)); len(fe) > 0 {
+		return nil, fe
+	}
+	if len(p.CaseIDs) > MaxCareBatch {
+		return nil, nuanxin.Invalid("", "care.too_many", MaxCareBatch)
+	}
+	var b *nuanxin.CareBatch
+	err := db.withTx(ctx, s, func(tx *Tx) (err error) {
+		b, err = db.pay(ctx, tx, s, p)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// validatePayment checks the fields of a payment of n cases.
+func validatePayment(p *nuanxin.PaymentInput, today nuanxin.Date, n int) nuanxin.FieldErrors {
 	p.Payer, p.Title, p.Ref = strings.TrimSpace(p.Payer), strings.TrimSpace(p.Title), strings.TrimSpace(p.Ref)
 	var fe nuanxin.FieldErrors
 	switch {
 	case p.PaidOn.IsZero():
 		fe.Add("paid_on", "care.pay.date")
-	case p.PaidOn.After(db.today()):
+	case p.PaidOn.After(today):
 		fe.Add("paid_on", "care.pay.date_future")
 	}
 	if !containsMethod(p.Method) {
@@ -50,75 +69,76 @@ func (db *DB) PayCare(ctx context.Context, s *nuanxin.Scope, p nuanxin.PaymentIn
 	if utf8.RuneCountInString(p.Title) > 60 || utf8.RuneCountInString(p.Ref) > 60 || utf8.RuneCountInString(p.Payer) > 40 {
 		fe.Add("title", "care.text.too_long", "标题、编号或发放人", 60)
 	}
-	if len(p.CaseIDs) == 0 {
+	if n == 0 {
 		fe.Add("", "care.step.none")
 	}
-	if len(p.CaseIDs) > MaxCareBatch {
-		fe.Add("", "care.too_many", MaxCareBatch)
-	}
-	if err := fe.Err(); err != nil {
-		return nil, err
-	}
+	return fe
+}
+
+// pay records a payment inside tx: every case approved, in the payer's
+// scope, within the policy (against what has been paid) and within the
+// budget lines of its campaign.
+func (db *DB) pay(ctx context.Context, tx *Tx, s *nuanxin.Scope, p nuanxin.PaymentInput) (*nuanxin.CareBatch, error) {
 	ids := dedupeIDs(p.CaseIDs)
-	var b *nuanxin.CareBatch
-	err := db.withTx(ctx, s, func(tx *Tx) error {
-		cases := make([]*nuanxin.CareCase, 0, len(ids))
-		for i, id := range ids {
-			c, err := db.lockForPay(ctx, tx, s, id)
-			if err != nil {
-				return payErr(len(ids), i+1, err)
-			}
-			cases = append(cases, c)
-		}
-		org, err := batchOrg(ctx, tx, s, cases)
+	cases := make([]*nuanxin.CareCase, 0, len(ids))
+	for i, id := range ids {
+		c, err := db.lockForPay(ctx, tx, s, id)
 		if err != nil {
-			return err
+			return nil, payErr(len(ids), i+1, err)
 		}
-		b = &nuanxin.CareBatch{OrgID: org.ID, OrgPath: org.Path, OrgName: org.Name, Title: p.Title, Ref: p.Ref,
-			PaidOn: p.PaidOn, Method: p.Method, Payer: p.Payer, Head: p.Head, Cases: len(cases),
-			CreatedBy: s.UserID, CreatedByName: s.Username, CreatedAt: tx.now}
-		for _, c := range cases {
-			b.Total += c.Amount
-			if c.CampaignID != 0 && b.CampaignID == 0 {
-				b.CampaignID = c.CampaignID
-			}
-		}
-		if b.Title == "" {
-			b.Title = batchTitle(cases, p.PaidOn)
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO care_batches (org_id, org_path, title, ref, paid_on, method, payer, head,
-			cases, total, campaign_id, created_by, created_by_name, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id`,
-			b.OrgID, b.OrgPath, b.Title, b.Ref, b.PaidOn, string(b.Method), b.Payer, b.Head, b.Cases, int64(b.Total),
-			nullID(b.CampaignID), b.CreatedBy, b.CreatedByName, ms(tx.now)).Scan(&b.ID); err != nil {
-			return err
-		}
-		// Cases are paid one by one, so the check of the second case of a
-		// member in this batch sees the first.
-		for i, c := range cases {
-			ds, err := checkCase(ctx, tx, c, true)
-			if err != nil {
-				return payErr(len(cases), i+1, err)
-			}
-			if blocks := nuanxin.Blocks(ds); len(blocks) > 0 {
-				return payErr(len(cases), i+1, &nuanxin.PolicyError{Decisions: blocks, Name: c.MemberName})
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE care_cases SET batch_id = $1, paid_on = $2 WHERE id = $3`,
-				b.ID, b.PaidOn, c.ID); err != nil {
-				return err
-			}
-			if err := tx.step(ctx, c, nuanxin.ActPay, nuanxin.CarePaid, ""); err != nil {
-				return err
-			}
-		}
-		return tx.audit(ctx, "care.batch", "care_batch", b.ID, b.OrgPath, nil, map[string]any{
-			"title": b.Title, "paid_on": b.PaidOn.String(), "method": string(b.Method), "payer": b.Payer,
-			"head": b.Head, "cases": b.Cases, "total": b.Total.String(), "case_ids": ids})
-	})
+		cases = append(cases, c)
+	}
+	org, err := batchOrg(ctx, tx, s, cases)
 	if err != nil {
 		return nil, err
 	}
-	return b, nil
+	if err := db.checkBudgets(ctx, tx, cases); err != nil {
+		return nil, err
+	}
+	b := &nuanxin.CareBatch{OrgID: org.ID, OrgPath: org.Path, OrgName: org.Name, Title: p.Title, Ref: p.Ref,
+		PaidOn: p.PaidOn, Method: p.Method, Payer: p.Payer, Head: p.Head, Cases: len(cases),
+		CreatedBy: s.UserID, CreatedByName: s.Username, CreatedAt: tx.now}
+	for _, c := range cases {
+		b.Total += c.Amount
+		if c.CampaignID != 0 && b.CampaignID == 0 {
+			b.CampaignID = c.CampaignID
+		}
+	}
+	if b.Title == "" {
+		b.Title = batchTitle(cases, p.PaidOn)
+	}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO care_batches (org_id, org_path, title, ref, paid_on, method, payer, head,
+		cases, total, campaign_id, created_by, created_by_name, created_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id`,
+		b.OrgID, b.OrgPath, b.Title, b.Ref, b.PaidOn, string(b.Method), b.Payer, b.Head, b.Cases, int64(b.Total),
+		nullID(b.CampaignID), b.CreatedBy, b.CreatedByName, ms(tx.now)).Scan(&b.ID); err != nil {
+		return nil, err
+	}
+	// Cases are paid one by one, so the check of the second case of a
+	// member in this batch sees the first.
+	for i, c := range cases {
+		ds, err := checkCase(ctx, tx, c, true)
+		if err != nil {
+			return nil, payErr(len(cases), i+1, err)
+		}
+		if blocks := nuanxin.Blocks(ds); len(blocks) > 0 {
+			return nil, payErr(len(cases), i+1, &nuanxin.PolicyError{Decisions: blocks, Name: c.MemberName})
+		}
+		delivery := ""
+		if c.CampaignID != 0 {
+			delivery = string(nuanxin.Delivered)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE care_cases SET batch_id = $1, paid_on = $2, delivery = $3 WHERE id = $4`,
+			b.ID, b.PaidOn, delivery, c.ID); err != nil {
+			return nil, err
+		}
+		if err := tx.step(ctx, c, nuanxin.ActPay, nuanxin.CarePaid, ""); err != nil {
+			return nil, err
+		}
+	}
+	return b, tx.audit(ctx, "care.batch", "care_batch", b.ID, b.OrgPath, nil, map[string]any{
+		"title": b.Title, "paid_on": b.PaidOn.String(), "method": string(b.Method), "payer": b.Payer,
+		"head": b.Head, "cases": b.Cases, "total": b.Total.String(), "case_ids": ids})
 }
 
 // lockForPay reads an approved case for payment, locking its member first

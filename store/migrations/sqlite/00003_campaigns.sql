@@ -1,0 +1,57 @@
+-- +goose Up
+-- 专项活动: campaigns with their budget lines and goods receipts. A
+-- campaign's recipients are care cases with campaign_id set, so a payment
+-- is counted once, in the care figures and in the campaign's.
+CREATE TABLE campaigns (
+    id            INTEGER PRIMARY KEY,
+    org_id        BIGINT NOT NULL REFERENCES orgs(id),
+    org_path      TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('warmth','cooling','holiday','student_aid','other')),
+    holiday       TEXT NOT NULL DEFAULT '',
+    holiday_year  INTEGER NOT NULL DEFAULT 0,
+    date_from     TEXT NOT NULL,
+    date_to       TEXT NOT NULL,
+    budget        BIGINT NOT NULL CHECK (budget >= 0),
+    cash          BIGINT NOT NULL DEFAULT 0 CHECK (cash >= 0),
+    goods_json    TEXT NOT NULL DEFAULT '[]',
+    head          TEXT NOT NULL,
+    criteria_json TEXT NOT NULL DEFAULT '{}',
+    status        TEXT NOT NULL CHECK (status IN ('draft','approved','closed')),
+    notes         TEXT NOT NULL DEFAULT '',
+    created_by    BIGINT NOT NULL DEFAULT 0,
+    created_at    BIGINT NOT NULL,
+    updated_at    BIGINT NOT NULL,
+    version       INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX campaigns_org ON campaigns(org_path, date_from);
+
+CREATE TABLE campaign_allotments (
+    campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    org_id      BIGINT NOT NULL REFERENCES orgs(id),
+    org_path    TEXT NOT NULL,
+    budget      BIGINT NOT NULL CHECK (budget >= 0),
+    quota       INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (campaign_id, org_id)
+);
+
+CREATE TABLE campaign_receipts (
+    id          INTEGER PRIMARY KEY,
+    campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    qty         INTEGER NOT NULL,
+    created_by  TEXT NOT NULL DEFAULT '',
+    created_at  BIGINT NOT NULL
+);
+CREATE INDEX campaign_receipts_campaign ON campaign_receipts(campaign_id);
+
+-- What happened at the recipient: delivered, refused or unreachable.
+ALTER TABLE care_cases ADD COLUMN delivery TEXT NOT NULL DEFAULT '';
+CREATE INDEX care_cases_campaign ON care_cases(campaign_id, org_path);
+
+-- +goose Down
+DROP INDEX care_cases_campaign;
+ALTER TABLE care_cases DROP COLUMN delivery;
+DROP TABLE campaign_receipts;
+DROP TABLE campaign_allotments;
+DROP TABLE campaigns;

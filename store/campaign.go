@@ -595,8 +595,14 @@ func (tx *Tx) insertCasesBulk(ctx context.Context, cases []*nuanxin.CareCase) er
 				if j > 1 {
 					b.WriteByte(',')
 				}
-				b.WriteByte('$')
-				b.WriteString(itoa(i*cols + j))
+				// SQLite looks named parameters ($N) up in a list, which is
+				// quadratic in a 20,000-value statement; ? is positional.
+				if tx.db.dialect == SQLite {
+					b.WriteByte('?')
+				} else {
+					b.WriteByte('$')
+					b.WriteString(itoa(i*cols + j))
+				}
 			}
 			b.WriteByte(')')
 			warnings := ""

@@ -15,7 +15,7 @@ import (
 func midAutumn(w *careWorld, budget nuanxin.Money, allot ...*nuanxin.Allotment) *nuanxin.Campaign {
 	return &nuanxin.Campaign{OrgID: w.tr.Group.ID, Name: "2026年中秋节慰问", Kind: nuanxin.CampaignHoliday,
 		Holiday: nuanxin.HolidayMidAutumn, HolidayYear: 2026, Budget: budget,
-		Goods: []nuanxin.GoodsItem{{Name: "月饼", Unit: "盒", Qty: 1, UnitValue: 30000}, {Name: "水果", Unit: "箱", Qty: 1, UnitValue: 20000}},
+		Goods:      []nuanxin.GoodsItem{{Name: "月饼", Unit: "盒", Qty: 1, UnitValue: 30000}, {Name: "水果", Unit: "箱", Qty: 1, UnitValue: 20000}},
 		Allotments: allot}
 }
 

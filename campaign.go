@@ -185,8 +185,9 @@ type CampaignLine struct {
 	Refused     int    `json:"refused"`
 	Unreachable int    `json:"unreachable"`
 	Pending     int    `json:"pending"`
-	Cash        Money  `json:"cash"`        // paid
-	GoodsValue  Money  `json:"goods_value"` // paid
+	Orgs        int    `json:"orgs,omitempty"` // of Planned, organisations
+	Cash        Money  `json:"cash"`           // paid
+	GoodsValue  Money  `json:"goods_value"`    // paid
 }
 
 // Spent is cash plus goods value paid.
@@ -198,6 +199,38 @@ type CampaignSummary struct {
 	Lines     []CampaignLine  `json:"lines"`
 	Total     CampaignLine    `json:"total"`
 	Inventory []InventoryLine `json:"inventory"`
+}
+
+// OrgRecipient is an organisation that receives in a campaign (a
+// community gets goods plus cash). It is not a member, so not a care case,
+// but it counts against the budget and the responsible suborg's allotment.
+type OrgRecipient struct {
+	ID          int64           `json:"id"`
+	CampaignID  int64           `json:"campaign_id"`
+	OrgID       int64           `json:"org_id"` // the suborg that delivers
+	OrgPath     string          `json:"-"`
+	OrgName     string          `json:"org_name,omitempty"`
+	Name        string          `json:"name"` // 某某社区
+	Contact     string          `json:"contact,omitempty"`
+	Cash        Money           `json:"cash"`
+	Goods       string          `json:"goods,omitempty"`
+	GoodsValue  Money           `json:"goods_value"`
+	Outcome     DeliveryOutcome `json:"outcome,omitempty"` // "" = pending; "removed"
+	DeliveredOn Date            `json:"delivered_on,omitempty"`
+	Notes       string          `json:"notes,omitempty"`
+}
+
+// Value is cash plus goods value.
+func (r *OrgRecipient) Value() Money { return r.Cash + r.GoodsValue }
+
+// RemovedOutcome marks an organisation taken off the roster.
+const RemovedOutcome DeliveryOutcome = "removed"
+
+// OrgDelivery records what happened at one organisation.
+type OrgDelivery struct {
+	ID      int64
+	Outcome DeliveryOutcome
+	Notes   string
 }
 
 // CampaignService runs 专项活动 from criteria to ledger. A person's
@@ -227,4 +260,10 @@ type CampaignService interface {
 	// order: org, then name; removed people are left out.
 	CampaignRoster(ctx context.Context, s *Scope, campaignID, orgID int64, fn func(*CareCase) error) error
 	CloseCampaign(ctx context.Context, s *Scope, campaignID int64) error
+
+	AddOrgRecipients(ctx context.Context, s *Scope, campaignID int64, rs []*OrgRecipient) error
+	FindOrgRecipients(ctx context.Context, s *Scope, campaignID int64) ([]*OrgRecipient, error)
+	// DeliverToOrgs records deliveries to organisations on a day, within
+	// the budget lines like Deliver; Outcome RemovedOutcome takes one off.
+	DeliverToOrgs(ctx context.Context, s *Scope, campaignID int64, on Date, ds []OrgDelivery) error
 }

@@ -52,12 +52,17 @@ func init() {
 		"campaign.qty":                   "请填写数量",
 		"campaign.goods_unknown":         "“%s”不是本活动的慰问物品",
 		"campaign.total":                 "合计",
+		"campaign.org_name":              "请填写受慰问单位名称（最多60个字）",
+		"campaign.org_done":              "%s已登记为“%s”，不能重复登记",
+		"delivery.removed":               "已移出名单",
 
-		"audit.action.campaign.create":  "新建专项活动",
-		"audit.action.campaign.update":  "修改专项活动",
-		"audit.action.campaign.roster":  "生成活动名单",
-		"audit.action.campaign.approve": "审批活动名单",
-		"audit.action.campaign.close":   "结束专项活动",
-		"audit.action.campaign.receive": "物品入库",
+		"audit.action.campaign.create":         "新建专项活动",
+		"audit.action.campaign.update":         "修改专项活动",
+		"audit.action.campaign.roster":         "生成活动名单",
+		"audit.action.campaign.approve":        "审批活动名单",
+		"audit.action.campaign.close":          "结束专项活动",
+		"audit.action.campaign.receive":        "物品入库",
+		"audit.action.campaign.org_recipients": "增加受慰问单位",
+		"audit.action.campaign.org_delivery":   "登记单位发放结果",
 	})
 }

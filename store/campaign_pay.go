@@ -68,18 +68,41 @@ func campaignSpent(ctx context.Context, q querier, c *nuanxin.Campaign) (nuanxin
 	defer rows.Close()
 	var total nuanxin.Money
 	per := map[int64]nuanxin.Money{}
-	for rows.Next() {
-		var p string
-		var amt nuanxin.Money
-		if err := rows.Scan(&p, &amt); err != nil {
-			return 0, nil, err
+	add := func(rows interface {
+		Next() bool
+		Scan(...any) error
+	}) error {
+		for rows.Next() {
+			var p string
+			var amt nuanxin.Money
+			if err := rows.Scan(&p, &amt); err != nil {
+				return err
+			}
+			total += amt
+			if a := allotmentOf(c, p); a != nil {
+				per[a.OrgID] += amt
+			}
 		}
-		total += amt
-		if a := allotmentOf(c, p); a != nil {
-			per[a.OrgID] += amt
-		}
+		return nil
 	}
-	return total, per, rows.Err()
+	if err := add(rows); err != nil {
+		return 0, nil, err
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, nil, err
+	}
+	// Organisations delivered to are spent too.
+	orgs, err := q.QueryContext(ctx, `SELECT org_path, SUM(cash + goods_value) FROM campaign_org_recipients
+		WHERE campaign_id = $1 AND outcome = 'delivered' GROUP BY org_path`, c.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer orgs.Close()
+	if err := add(orgs); err != nil {
+		return 0, nil, err
+	}
+	return total, per, orgs.Err()
 }
 
 // checkSpent refuses budget lines below what is already paid.
@@ -301,6 +324,34 @@ func (db *DB) CampaignSummary(ctx context.Context, s *nuanxin.Scope, campaignID 
 			l.Planned += g.n
 		}
 	}
+	orgRecs, err := db.FindOrgRecipients(ctx, s, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range orgRecs {
+		ids := nuanxin.PathIDs(r.OrgPath)
+		id := ids[len(ids)-1]
+		if len(ids) > depth+1 {
+			id = ids[depth+1]
+		}
+		l := lineOf(r.OrgPath, names[id], id)
+		switch r.Outcome {
+		case nuanxin.RemovedOutcome:
+			continue
+		case nuanxin.Delivered:
+			l.Delivered++
+			l.Cash += r.Cash
+			l.GoodsValue += r.GoodsValue
+		case nuanxin.Refused:
+			l.Refused++
+		case nuanxin.Unreachable:
+			l.Unreachable++
+		default:
+			l.Pending++
+		}
+		l.Planned++
+		l.Orgs++
+	}
 	for _, id := range order {
 		l := lines[id]
 		sum.Lines = append(sum.Lines, *l)
@@ -312,6 +363,7 @@ func (db *DB) CampaignSummary(ctx context.Context, s *nuanxin.Scope, campaignID 
 		t.Pending += l.Pending
 		t.Cash += l.Cash
 		t.GoodsValue += l.GoodsValue
+		t.Orgs += l.Orgs
 	}
 	sum.Total.OrgName = nuanxin.T("campaign.total")
 	sum.Total.Budget = c.Budget

@@ -261,3 +261,51 @@ func TestCampaignBudgetUnderConcurrentDistribution(t *testing.T) {
 		}
 	})
 }
+
+func TestCampaignOrganisationRecipients(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newCareWorld(t, db)
+		// 端午: each community 4,000元 of goods plus 3,000元 cash; the budget
+		// covers two.
+		c := &nuanxin.Campaign{OrgID: w.tr.A.ID, Name: "端午社区慰问", Kind: nuanxin.CampaignOther, From: nuanxin.NewDate(2026, 6, 1),
+			To: nuanxin.NewDate(2026, 6, 19), Budget: 1400000, Cash: 100}
+		if err := db.CreateCampaign(ctx, w.clerk, c); err != nil {
+			t.Fatal(err)
+		}
+		var rs []*nuanxin.OrgRecipient
+		for _, n := range []string{"东湖社区", "西岭社区", "南山社区"} {
+			rs = append(rs, &nuanxin.OrgRecipient{Name: n, OrgID: w.tr.A1.ID, Cash: 300000, Goods: "粽子、食用油", GoodsValue: 400000})
+		}
+		if err := db.AddOrgRecipients(ctx, w.clerk, c.ID, []*nuanxin.OrgRecipient{{Name: "", Cash: 1}}); code(err) != nuanxin.EINVALID {
+			t.Fatalf("no name: %v", err)
+		}
+		if err := db.AddOrgRecipients(ctx, w.clerk, c.ID, rs); err != nil {
+			t.Fatal(err)
+		}
+		on := nuanxin.NewDate(2026, 6, 15)
+		if err := db.DeliverToOrgs(ctx, w.clerk, c.ID, on, []nuanxin.OrgDelivery{{ID: rs[0].ID, Outcome: nuanxin.Delivered}}); key(err) != "campaign.not_approved" {
+			t.Fatalf("before approval: %v", err)
+		}
+		if _, err := db.ExecForTest(ctx, `UPDATE campaigns SET status = 'approved' WHERE id = $1`, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.DeliverToOrgs(ctx, w.clerk, c.ID, on, []nuanxin.OrgDelivery{{ID: rs[0].ID, Outcome: nuanxin.Delivered}, {ID: rs[1].ID, Outcome: nuanxin.Delivered}}); err != nil {
+			t.Fatal(err)
+		}
+		err := db.DeliverToOrgs(ctx, w.clerk, c.ID, on, []nuanxin.OrgDelivery{{ID: rs[2].ID, Outcome: nuanxin.Delivered}})
+		var e *nuanxin.Error
+		if !errors.As(err, &e) || !strings.Contains(err.Error(), "超出预算") {
+			t.Fatalf("third community over the budget: %v", err)
+		}
+		if err := db.DeliverToOrgs(ctx, w.clerk, c.ID, on, []nuanxin.OrgDelivery{{ID: rs[0].ID, Outcome: nuanxin.Delivered}}); err == nil {
+			t.Fatal("delivered twice")
+		}
+		sum, err := db.CampaignSummary(ctx, w.clerk, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Total.Orgs != 3 || sum.Total.Delivered != 2 || sum.Total.Pending != 1 || sum.Total.Cash != 600000 || sum.Total.GoodsValue != 800000 {
+			t.Fatalf("summary: %+v", sum.Total)
+		}
+	})
+}

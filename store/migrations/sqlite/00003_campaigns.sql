@@ -45,6 +45,26 @@ CREATE TABLE campaign_receipts (
 );
 CREATE INDEX campaign_receipts_campaign ON campaign_receipts(campaign_id);
 
+-- Organisations that receive (a community gets goods plus cash): not
+-- members, so not care cases, but inside the campaign's budget.
+CREATE TABLE campaign_org_recipients (
+    id           INTEGER PRIMARY KEY,
+    campaign_id  BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    org_id       BIGINT NOT NULL REFERENCES orgs(id),
+    org_path     TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    contact      TEXT NOT NULL DEFAULT '',
+    cash         BIGINT NOT NULL DEFAULT 0 CHECK (cash >= 0),
+    goods        TEXT NOT NULL DEFAULT '',
+    goods_value  BIGINT NOT NULL DEFAULT 0 CHECK (goods_value >= 0),
+    outcome      TEXT NOT NULL DEFAULT '' CHECK (outcome IN ('','delivered','refused','unreachable','removed')),
+    delivered_on TEXT,
+    notes        TEXT NOT NULL DEFAULT '',
+    created_by   TEXT NOT NULL DEFAULT '',
+    created_at   BIGINT NOT NULL
+);
+CREATE INDEX campaign_org_recipients_campaign ON campaign_org_recipients(campaign_id, org_path);
+
 -- What happened at the recipient: delivered, refused or unreachable.
 ALTER TABLE care_cases ADD COLUMN delivery TEXT NOT NULL DEFAULT '';
 CREATE INDEX care_cases_campaign ON care_cases(campaign_id, org_path);
@@ -52,6 +72,7 @@ CREATE INDEX care_cases_campaign ON care_cases(campaign_id, org_path);
 -- +goose Down
 DROP INDEX care_cases_campaign;
 ALTER TABLE care_cases DROP COLUMN delivery;
+DROP TABLE campaign_org_recipients;
 DROP TABLE campaign_receipts;
 DROP TABLE campaign_allotments;
 DROP TABLE campaigns;

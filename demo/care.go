@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nuanxin/nuanxin"
+	"github.com/nuanxin/nuanxin/policy"
 )
 
 // CareSink is what the 慰问 demo needs of the store.
@@ -15,11 +16,13 @@ type CareSink interface {
 	nuanxin.MemberService
 	nuanxin.CareService
 	nuanxin.PolicyService
+	nuanxin.CampaignService
 }
 
 // CareResult tells what the 慰问 demo made.
 type CareResult struct {
 	Cases, Batches int
+	Campaigns      int
 	Pack           string // the name of the pack the group adopted
 }
 
@@ -60,6 +63,9 @@ func GenerateCare(ctx context.Context, sink CareSink, opt Options) (*CareResult,
 		return nil, err
 	}
 	if err := d.run(ctx, list.Members); err != nil {
+		return nil, err
+	}
+	if err := d.campaigns(ctx, base); err != nil {
 		return nil, err
 	}
 	for _, p := range sink.PolicyPacks() {
@@ -283,4 +289,109 @@ func payMethod(cs []*nuanxin.CareCase) nuanxin.PayMethod {
 		}
 	}
 	return nuanxin.PayGoods
+}
+
+// campaigns gives the demo a summer 送清凉 distributed across the 分工会s
+// (a few refused), the 端午 gifts to the neighbouring communities, and next
+// 元旦春节's 送温暖 in preparation.
+func (d *careDemo) campaigns(ctx context.Context, base int64) error {
+	today := d.today
+	summer := nuanxin.NewDate(today.Year, 7, 1)
+	if today.Before(nuanxin.NewDate(today.Year, 9, 1)) {
+		return nil // the demo's year has no finished summer yet
+	}
+	cool := &nuanxin.Campaign{OrgID: base, Name: fmt.Sprintf("%d年夏送清凉", today.Year), Kind: nuanxin.CampaignCooling,
+		From: summer, To: nuanxin.NewDate(today.Year, 8, 31), Budget: 3000000,
+		Goods: []nuanxin.GoodsItem{{Name: "藿香正气液", Unit: "盒", Qty: 2, UnitValue: 1500}, {Name: "清凉油", Unit: "盒", Qty: 2, UnitValue: 500},
+			{Name: "菊花茶", Unit: "袋", Qty: 1, UnitValue: 2000}},
+		Criteria: nuanxin.CampaignCriteria{Categories: []nuanxin.Category{nuanxin.CategoryActive, nuanxin.CategoryDispatched, nuanxin.CategoryMigrant}}}
+	if err := d.sink.CreateCampaign(ctx, d.clerk, cool); err != nil {
+		return fmt.Errorf("demo: campaign: %w", err)
+	}
+	if _, err := d.sink.GenerateRoster(ctx, d.clerk, cool.ID); err != nil {
+		return err
+	}
+	if err := d.sink.ApproveCampaign(ctx, d.chair, cool.ID); err != nil {
+		return err
+	}
+	for _, g := range cool.Goods {
+		if err := d.sink.ReceiveGoods(ctx, d.clerk, cool.ID, g.Name, 1000); err != nil {
+			return err
+		}
+	}
+	// One delivery round per 分工会: most delivered, a few refused or away.
+	byOrg := map[int64][]nuanxin.Delivery{}
+	var orgs []int64
+	if err := d.sink.CampaignRoster(ctx, d.clerk, cool.ID, 0, func(c *nuanxin.CareCase) error {
+		out := nuanxin.Delivered
+		switch d.r.IntN(40) {
+		case 0:
+			out = nuanxin.Refused
+		case 1:
+			out = nuanxin.Unreachable
+		}
+		if byOrg[c.OrgID] == nil {
+			orgs = append(orgs, c.OrgID)
+		}
+		byOrg[c.OrgID] = append(byOrg[c.OrgID], nuanxin.Delivery{CaseID: c.ID, Outcome: out})
+		return nil
+	}); err != nil {
+		return err
+	}
+	for i, org := range orgs {
+		if i == len(orgs)-1 {
+			break // the last 分工会 has not distributed yet
+		}
+		b, err := d.sink.Deliver(ctx, d.clerk, nuanxin.DeliveryInput{CampaignID: cool.ID, On: nuanxin.NewDate(today.Year, 7, 10+i%15),
+			Payer: "工会经办人", Deliveries: byOrg[org]})
+		if err != nil {
+			return fmt.Errorf("demo: deliver: %w", err)
+		}
+		if b != nil {
+			d.res.Batches++
+			if err := d.sink.SignCare(ctx, d.clerk, b.ID, nil, b.PaidOn); err != nil {
+				return err
+			}
+		}
+	}
+	d.res.Campaigns++
+	// 端午: the communities around the plant get goods plus cash.
+	if dragon, err := policy.HolidayDate(nuanxin.HolidayDragonBoat, today.Year); err == nil && dragon.Before(today) {
+		dw := &nuanxin.Campaign{OrgID: base, Name: fmt.Sprintf("%d年端午共建社区慰问", today.Year), Kind: nuanxin.CampaignOther,
+			From: nuanxin.DateOf(dragon.Time().AddDate(0, 0, -10)), To: dragon, Budget: 3000000, Cash: 1,
+			Notes: "与周边社区共建，慰问社区困难群众"}
+		if err := d.sink.CreateCampaign(ctx, d.clerk, dw); err != nil {
+			return err
+		}
+		var rs []*nuanxin.OrgRecipient
+		for _, n := range []string{"东湖社区", "西岭社区", "南山社区", "北苑社区"} {
+			rs = append(rs, &nuanxin.OrgRecipient{Name: n, OrgID: base, Contact: "社区居委会", Cash: 300000, Goods: "粽子、食用油、大米", GoodsValue: 400000})
+		}
+		if err := d.sink.AddOrgRecipients(ctx, d.clerk, dw.ID, rs); err != nil {
+			return err
+		}
+		if err := d.sink.ApproveCampaign(ctx, d.chair, dw.ID); err != nil {
+			return err
+		}
+		var ds []nuanxin.OrgDelivery
+		for _, r := range rs[:3] {
+			ds = append(ds, nuanxin.OrgDelivery{ID: r.ID, Outcome: nuanxin.Delivered})
+		}
+		if err := d.sink.DeliverToOrgs(ctx, d.clerk, dw.ID, nuanxin.DateOf(dragon.Time().AddDate(0, 0, -2)), ds); err != nil {
+			return err
+		}
+		d.res.Campaigns++
+	}
+	// Next 元旦春节送温暖: in preparation, budget per 分工会 not yet spent.
+	warm := &nuanxin.Campaign{OrgID: base, Name: fmt.Sprintf("%d年元旦春节送温暖", today.Year+1), Kind: nuanxin.CampaignWarmth,
+		From: nuanxin.NewDate(today.Year, 12, 20), To: nuanxin.NewDate(today.Year+1, 1, 31), Budget: 1000000, Cash: 50000,
+		Criteria: nuanxin.CampaignCriteria{Categories: []nuanxin.Category{nuanxin.CategoryLaidOff}}}
+	if err := d.sink.CreateCampaign(ctx, d.clerk, warm); err != nil {
+		return err
+	}
+	if _, err := d.sink.GenerateRoster(ctx, d.clerk, warm.ID); err != nil {
+		return err
+	}
+	d.res.Campaigns++
+	return nil
 }

@@ -165,7 +165,7 @@ func TestCareIntoStore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Cases < 500 || res.Batches < 10 || res.Pack == "" {
+		if res.Cases < 500 || res.Batches < 10 || res.Pack == "" || res.Campaigns != 3 {
 			t.Fatalf("care demo: %+v", res)
 		}
 		batches, _, err := db.FindCareBatches(ctx, sys, 0, 0, 500)

@@ -726,7 +726,15 @@ func (db *DB) ApproveCampaign(ctx context.Context, s *nuanxin.Scope, campaignID 
 			return err
 		}
 		if n == 0 {
-			return nuanxin.Errorf(nuanxin.EINVALID, "campaign.nothing_to_approve")
+			// A campaign for organisations only has no member roster; its
+			// list of organisations is what is approved.
+			var orgs int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM campaign_org_recipients WHERE campaign_id = $1`, c.ID).Scan(&orgs); err != nil {
+				return err
+			}
+			if orgs == 0 || c.Status == nuanxin.CampaignApproved {
+				return nuanxin.Errorf(nuanxin.EINVALID, "campaign.nothing_to_approve")
+			}
 		}
 		now := ms(tx.now)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO care_steps (case_id, action, from_status, to_status, reason, user_id, username, at)

@@ -286,8 +286,8 @@ func TestCampaignOrganisationRecipients(t *testing.T) {
 		if err := db.DeliverToOrgs(ctx, w.clerk, c.ID, on, []nuanxin.OrgDelivery{{ID: rs[0].ID, Outcome: nuanxin.Delivered}}); key(err) != "campaign.not_approved" {
 			t.Fatalf("before approval: %v", err)
 		}
-		if _, err := db.ExecForTest(ctx, `UPDATE campaigns SET status = 'approved' WHERE id = $1`, c.ID); err != nil {
-			t.Fatal(err)
+		if err := db.ApproveCampaign(ctx, w.chair, c.ID); err != nil {
+			t.Fatalf("approving a list of organisations: %v", err)
 		}
 		if err := db.DeliverToOrgs(ctx, w.clerk, c.ID, on, []nuanxin.OrgDelivery{{ID: rs[0].ID, Outcome: nuanxin.Delivered}, {ID: rs[1].ID, Outcome: nuanxin.Delivered}}); err != nil {
 			t.Fatal(err)

@@ -52,6 +52,7 @@ func init() {
 		"campaign.qty":                   "请填写数量",
 		"campaign.goods_unknown":         "“%s”不是本活动的慰问物品",
 		"campaign.total":                 "合计",
+		"campaign.closed_unpaid":         "活动结束，未发放",
 		"campaign.org_name":              "请填写受慰问单位名称（最多60个字）",
 		"campaign.org_done":              "%s已登记为“%s”，不能重复登记",
 		"delivery.removed":               "已移出名单",

@@ -90,8 +90,27 @@ type Scope struct {
 	UserID   int64
 	Username string
 	MemberID int64 // the member a RoleMember user is, for self-service
-	Grants   []Grant
-	System   bool // the CLI and the demo generator: everything, audited as "system"
+	// Name is the user's name as people know it (王会计), shown where the
+	// login would mean nothing to a reader: 经办人, 办理记录.
+	Name string
+	// OwnMemberID is the user's own member record whatever their roles:
+	// nobody approves or pays a 慰问 to themselves.
+	OwnMemberID int64
+	Grants      []Grant
+	System      bool // the CLI and the demo generator: everything, audited as "system"
+}
+
+// DisplayName is Name, or the login when the user has none.
+func (s *Scope) DisplayName() string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return s.Username
+}
+
+// Self reports whether member id is the caller's own record.
+func (s *Scope) Self(memberID int64) bool {
+	return memberID != 0 && (s.OwnMemberID == memberID || s.MemberID == memberID)
 }
 
 // SystemScope is used by command-line administration, which runs with the

@@ -41,6 +41,15 @@ func scanCampaign(sc interface{ Scan(...any) error }) (*nuanxin.Campaign, error)
 func (db *DB) campaignInScope(ctx context.Context, q querier, s *nuanxin.Scope, perm nuanxin.Perm, id int64, forUpdate bool) (*nuanxin.Campaign, error) {
 	args := []any{id}
 	cond := scopeCond("c.org_path", s.Paths(perm), &args)
+	if perm == nuanxin.PermCareRead {
+		// The officers of a suborg that takes part read the campaign they
+		// distribute (their cases stay filtered by their own scope).
+		for _, p := range s.Paths(perm) {
+			args = append(args, p)
+			cond += " OR (c.org_path <= $" + itoa(len(args)) + " AND substr($" + itoa(len(args)) + ", 1, length(c.org_path)) = c.org_path)"
+		}
+		cond = "(" + cond + ")"
+	}
 	lock := ""
 	if forUpdate {
 		lock = db.forUpdate()
@@ -610,7 +619,7 @@ func (tx *Tx) insertCasesBulk(ctx context.Context, cases []*nuanxin.CareCase) er
 				w, _ := json.Marshal(c.Warnings)
 				warnings = string(w)
 			}
-			c.DraftedBy, c.DraftedByName, c.Version = tx.scope.UserID, tx.scope.Username, 1
+			c.DraftedBy, c.DraftedByName, c.Version = tx.scope.UserID, tx.scope.DisplayName(), 1
 			c.CreatedAt, c.UpdatedAt = tx.now, tx.now
 			args = append(args, c.OrgID, c.OrgPath, c.MemberID, string(c.MemberCategory), string(c.Category), string(c.Holiday),
 				c.HolidayYear, c.EventDate, string(c.Form), int64(c.Amount), c.Goods, c.Reason, c.Notes, string(c.Status),
@@ -642,7 +651,7 @@ func (tx *Tx) insertCasesBulk(ctx context.Context, cases []*nuanxin.CareCase) er
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO care_steps (case_id, action, from_status, to_status, reason, user_id, username, at)
 			SELECT id, 'create', '', 'draft', '', $1, $2, $3 FROM care_cases WHERE id >= $4 AND id <= $5 AND campaign_id = $6`,
-			tx.scope.UserID, tx.scope.Username, now, ids[0], ids[len(ids)-1], part[0].CampaignID); err != nil {
+			tx.scope.UserID, tx.scope.DisplayName(), now, ids[0], ids[len(ids)-1], part[0].CampaignID); err != nil {
 			return err
 		}
 	}
@@ -739,7 +748,7 @@ func (db *DB) ApproveCampaign(ctx context.Context, s *nuanxin.Scope, campaignID 
 		now := ms(tx.now)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO care_steps (case_id, action, from_status, to_status, reason, user_id, username, at)
 			SELECT id, 'approve', 'draft', 'approved', $1, $2, $3, $4 FROM care_cases WHERE campaign_id = $5 AND status = 'draft'`,
-			nuanxin.T("campaign.approved_step", c.Name), s.UserID, s.Username, now, c.ID); err != nil {
+			nuanxin.T("campaign.approved_step", c.Name), s.UserID, s.DisplayName(), now, c.ID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE care_cases SET status = 'approved', approved_by = $1, version = version + 1,
@@ -761,11 +770,30 @@ func (db *DB) CloseCampaign(ctx context.Context, s *nuanxin.Scope, campaignID in
 		if err != nil {
 			return err
 		}
+		if c.Status == nuanxin.CampaignClosed {
+			return nuanxin.Errorf(nuanxin.EINVALID, "campaign.closed")
+		}
+		// Whoever was not reached by the end is closed with the campaign,
+		// so nothing stays 待发放 against a finished budget.
+		now := ms(tx.now)
+		reason := nuanxin.T("campaign.closed_unpaid")
+		if _, err := tx.ExecContext(ctx, `INSERT INTO care_steps (case_id, action, from_status, to_status, reason, user_id, username, at)
+			SELECT id, 'cancel', status, 'cancelled', $1, $2, $3, $4 FROM care_cases
+			WHERE campaign_id = $5 AND status IN ('draft','submitted','reviewed','approved')`,
+			reason, s.UserID, s.DisplayName(), now, c.ID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE care_cases SET status = 'cancelled', version = version + 1, updated_at = $1
+			WHERE campaign_id = $2 AND status IN ('draft','submitted','reviewed','approved')`, now, c.ID)
+		if err != nil {
+			return err
+		}
+		left, _ := res.RowsAffected()
 		if _, err := tx.ExecContext(ctx, `UPDATE campaigns SET status = 'closed', updated_at = $1, version = version + 1 WHERE id = $2`,
-			ms(tx.now), c.ID); err != nil {
+			now, c.ID); err != nil {
 			return err
 		}
 		return tx.audit(ctx, "campaign.close", "campaign", c.ID, c.OrgPath, map[string]string{"status": string(c.Status)},
-			map[string]string{"status": "closed"})
+			map[string]any{"status": "closed", "unpaid_cancelled": left})
 	})
 }

@@ -146,12 +146,29 @@ func TestCampaignFromCriteriaToLedger(t *testing.T) {
 		if len(st) != 1 || st[0].Key != "holiday" || st[0].Amount != 50000 {
 			t.Fatalf("care figures: %+v", st)
 		}
+		// The officers of B, which takes part, read the campaign and see
+		// their own people only.
+		if _, err := db.FindCampaign(ctx, clerkB, c.ID); err != nil {
+			t.Fatalf("a suborg officer reading the campaign: %v", err)
+		}
+		if got := roster(t, db, clerkB, c.ID, 0); len(got) != 0 {
+			t.Fatalf("B's clerk sees %d of the roster (王芳 was unreachable, the rest are A's)", len(got))
+		}
+		if _, err := db.FindCampaign(ctx, scopeFor(nuanxin.RoleClerk, mustOrg(t, db, sys, 0, "外单位工会", nuanxin.OrgGroup, "OUT")), c.ID); code(err) != nuanxin.ENOTFOUND {
+			t.Fatalf("an outsider reading the campaign: %v", err)
+		}
 		// A budget below what is paid is refused.
 		got, _ := db.FindCampaign(ctx, w.chair, c.ID)
 		got.Budget = 40000
 		got.Allotments = nil
 		if err := db.UpdateCampaign(ctx, w.chair, got); code(err) != nuanxin.EINVALID {
 			t.Fatalf("budget below spent: %v", err)
+		}
+		if err := db.CloseCampaign(ctx, w.chair, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CloseCampaign(ctx, w.chair, c.ID); key(err) != "campaign.closed" {
+			t.Fatalf("closing twice: %v", err)
 		}
 	})
 }

@@ -460,7 +460,7 @@ func (tx *Tx) insertCare(ctx context.Context, c *nuanxin.CareCase, act nuanxin.C
 		warnings = string(b)
 	}
 	if !c.Historical {
-		c.DraftedBy, c.DraftedByName = tx.scope.UserID, tx.scope.Username
+		c.DraftedBy, c.DraftedByName = tx.scope.UserID, tx.scope.DisplayName()
 	}
 	c.Version = 1
 	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
@@ -506,7 +506,7 @@ func careAudit(c *nuanxin.CareCase) map[string]any {
 func (tx *Tx) addStep(ctx context.Context, caseID int64, act nuanxin.CareAction, from, to nuanxin.CareStatus, reason string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO care_steps (case_id, action, from_status, to_status, reason, user_id, username, at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, caseID, string(act), string(from), string(to), reason,
-		tx.scope.UserID, tx.scope.Username, ms(tx.now))
+		tx.scope.UserID, tx.scope.DisplayName(), ms(tx.now))
 	return err
 }
 
@@ -732,7 +732,7 @@ func (tx *Tx) separate(c *nuanxin.CareCase, act nuanxin.CareAction) error {
 	if s.System {
 		return nil
 	}
-	if s.MemberID != 0 && s.MemberID == c.MemberID {
+	if s.Self(c.MemberID) {
 		return nuanxin.Errorf(nuanxin.EFORBIDDEN, "care.step.own_case", c.MemberName)
 	}
 	if act == nuanxin.ActReject {

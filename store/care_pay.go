@@ -97,7 +97,7 @@ func (db *DB) pay(ctx context.Context, tx *Tx, s *nuanxin.Scope, p nuanxin.Payme
 	}
 	b := &nuanxin.CareBatch{OrgID: org.ID, OrgPath: org.Path, OrgName: org.Name, Title: p.Title, Ref: p.Ref,
 		PaidOn: p.PaidOn, Method: p.Method, Payer: p.Payer, Head: p.Head, Cases: len(cases),
-		CreatedBy: s.UserID, CreatedByName: s.Username, CreatedAt: tx.now}
+		CreatedBy: s.UserID, CreatedByName: s.DisplayName(), CreatedAt: tx.now}
 	for _, c := range cases {
 		b.Total += c.Amount
 		if c.CampaignID != 0 && b.CampaignID == 0 {
@@ -161,7 +161,7 @@ func (db *DB) lockForPay(ctx context.Context, tx *Tx, s *nuanxin.Scope, id int64
 	if c.Status != nuanxin.CareApproved {
 		return nil, nuanxin.Errorf(nuanxin.EINVALID, "care.step.not_allowed", c.MemberName, c.Status.Label(), nuanxin.ActPay.Label())
 	}
-	if !s.System && s.MemberID != 0 && s.MemberID == c.MemberID {
+	if !s.System && s.Self(c.MemberID) {
 		return nil, nuanxin.Errorf(nuanxin.EFORBIDDEN, "care.step.own_case", c.MemberName)
 	}
 	return c, nil

@@ -179,7 +179,7 @@ func TestCareSeparationOfDuties(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newCareWorld(t, db)
 		// 李娜 is both a member and the 分管副主席 who reviews and approves.
-		both := &nuanxin.Scope{UserID: 200, Username: "lina", MemberID: w.li.ID, Grants: []nuanxin.Grant{
+		both := &nuanxin.Scope{UserID: 200, Username: "lina", Name: "李娜", OwnMemberID: w.li.ID, Grants: []nuanxin.Grant{
 			{Role: nuanxin.RoleChair, OrgID: w.tr.A.ID, OrgPath: w.tr.A.Path}}}
 		own := w.create(t, both, w.birthday(w.zhang, 20000), nuanxin.CareCreate{Submit: true})
 		if err := db.TransitionCare(ctx, both, []int64{own.ID}, nuanxin.ActReview, ""); key(err) != "care.step.own_draft" {

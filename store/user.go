@@ -106,11 +106,11 @@ func (db *DB) SessionScope(ctx context.Context, token string) (*nuanxin.Session,
 	}
 	var sess nuanxin.Session
 	var expires int64
-	var username string
+	var username, name string
 	var memberID int64
-	err := db.read.QueryRowContext(ctx, `SELECT s.user_id, s.csrf_token, s.expires_at, u.username, COALESCE(u.member_id, 0)
+	err := db.read.QueryRowContext(ctx, `SELECT s.user_id, s.csrf_token, s.expires_at, u.username, u.name, COALESCE(u.member_id, 0)
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.disabled = FALSE`, hash).
-		Scan(&sess.UserID, &sess.CSRFToken, &expires, &username, &memberID)
+		Scan(&sess.UserID, &sess.CSRFToken, &expires, &username, &name, &memberID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, nuanxin.Errorf(nuanxin.EUNAUTHORIZED, "err.unauthorized")
 	} else if err != nil {
@@ -120,7 +120,7 @@ func (db *DB) SessionScope(ctx context.Context, token string) (*nuanxin.Session,
 	if !sess.ExpiresAt.After(db.Now()) {
 		return nil, nil, nuanxin.Errorf(nuanxin.EUNAUTHORIZED, "err.unauthorized")
 	}
-	scope, err := db.scopeOf(ctx, sess.UserID, username, memberID)
+	scope, err := db.scopeOf(ctx, sess.UserID, username, name, memberID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -128,12 +128,12 @@ func (db *DB) SessionScope(ctx context.Context, token string) (*nuanxin.Session,
 	return &sess, scope, nil
 }
 
-func (db *DB) scopeOf(ctx context.Context, userID int64, username string, memberID int64) (*nuanxin.Scope, error) {
+func (db *DB) scopeOf(ctx context.Context, userID int64, username, name string, memberID int64) (*nuanxin.Scope, error) {
 	grants, err := db.grantsOf(ctx, db.read, userID)
 	if err != nil {
 		return nil, err
 	}
-	s := &nuanxin.Scope{UserID: userID, Username: username, Grants: grants}
+	s := &nuanxin.Scope{UserID: userID, Username: username, Name: name, OwnMemberID: memberID, Grants: grants}
 	for _, g := range grants {
 		if g.Role == nuanxin.RoleMember {
 			s.MemberID = memberID
@@ -169,10 +169,10 @@ func (db *DB) DeleteSession(ctx context.Context, token string) error {
 // TokenScope resolves an API token.
 func (db *DB) TokenScope(ctx context.Context, token string) (*nuanxin.Scope, error) {
 	var id, userID, memberID, lastUsed int64
-	var username string
-	err := db.read.QueryRowContext(ctx, `SELECT t.id, t.user_id, u.username, COALESCE(u.member_id, 0), t.last_used_at
+	var username, name string
+	err := db.read.QueryRowContext(ctx, `SELECT t.id, t.user_id, u.username, u.name, COALESCE(u.member_id, 0), t.last_used_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND u.disabled = FALSE`, tokenHash(token)).
-		Scan(&id, &userID, &username, &memberID, &lastUsed)
+		Scan(&id, &userID, &username, &name, &memberID, &lastUsed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nuanxin.Errorf(nuanxin.EUNAUTHORIZED, "err.unauthorized")
 	} else if err != nil {
@@ -181,7 +181,7 @@ func (db *DB) TokenScope(ctx context.Context, token string) (*nuanxin.Scope, err
 	if now := db.Now(); now.Sub(fromMS(lastUsed)) > time.Minute { // a write per minute, not per call
 		db.write.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, ms(now), id)
 	}
-	return db.scopeOf(ctx, userID, username, memberID)
+	return db.scopeOf(ctx, userID, username, name, memberID)
 }
 
 func (db *DB) CreateAPIToken(ctx context.Context, s *nuanxin.Scope, userID int64, name string) (*nuanxin.APIToken, error) {

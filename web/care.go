@@ -199,6 +199,55 @@ type careListData struct {
 	OOB        bool
 }
 
+// bulkFrom are the statuses a step of the bulk bar applies to (审批 from
+// 待审核 too: an org may approve in one step).
+var bulkFrom = map[nuanxin.CareAction][]nuanxin.CareStatus{
+	nuanxin.ActSubmit:  {nuanxin.CareDraft},
+	nuanxin.ActReview:  {nuanxin.CareSubmitted},
+	nuanxin.ActApprove: {nuanxin.CareSubmitted, nuanxin.CareReviewed},
+	nuanxin.ActReject:  {nuanxin.CareSubmitted, nuanxin.CareReviewed, nuanxin.CareApproved},
+	nuanxin.ActCancel:  {nuanxin.CareDraft, nuanxin.CareSubmitted, nuanxin.CareReviewed, nuanxin.CareApproved},
+	nuanxin.ActPay:     {nuanxin.CareApproved},
+}
+
+// Offers reports whether the bulk bar shows the button of act: the caller
+// may take the step somewhere, and the status tab shown holds cases it
+// applies to (no 提交 on the 待发放 tab, no buttons on 已签收).
+func (d *careListData) Offers(act nuanxin.CareAction) bool {
+	var can bool
+	switch act {
+	case nuanxin.ActSubmit, nuanxin.ActCancel:
+		can = d.Can.Write
+	case nuanxin.ActReview:
+		can = d.Can.Review
+	case nuanxin.ActApprove:
+		can = d.Can.Approve
+	case nuanxin.ActReject:
+		can = d.Can.Review || d.Can.Approve
+	case nuanxin.ActPay:
+		can = d.Can.Pay
+	}
+	if !can || d.Status == "" {
+		return can
+	}
+	for _, st := range bulkFrom[act] {
+		if string(st) == d.Status {
+			return true
+		}
+	}
+	return false
+}
+
+// Bulk reports whether the list has a bulk bar, and so check boxes.
+func (d *careListData) Bulk() bool {
+	for act := range bulkFrom {
+		if d.Offers(act) {
+			return true
+		}
+	}
+	return false
+}
+
 func builtinCategoryOptions() []option {
 	var o []option
 	for _, c := range nuanxin.CareCategories {

@@ -155,6 +155,7 @@ func init() {
 		"ui.care.visit_notes_ph":     "如：到医院探望，送去慰问金，了解康复情况",
 		"ui.care.visit_record":       "登记走访",
 		"ui.care.visit_update":       "更新走访记录",
+		"ui.care.visit_none":         "还没有走访记录",
 
 		"ui.care.attach_count":      "共%d个",
 		"ui.care.attach_none":       "还没有照片或附件",

@@ -195,6 +195,7 @@ func menuFor(sc *nuanxin.Scope) []menuItem {
 	if sc.CanAny(nuanxin.PermCareRead) {
 		m = append(m, menuItem{"care", "/care", nuanxin.T("ui.care.nav.care"), "care"},
 			menuItem{"care_batches", "/care/batches", nuanxin.T("ui.care.nav.batches"), "batches"},
+			menuItem{"campaigns", "/campaigns", nuanxin.T("ui.campaign.nav"), "campaigns"},
 			menuItem{"policy", "/policy", nuanxin.T("ui.care.nav.policy"), "policy"})
 	}
 	if sc.CanAny(nuanxin.PermOrgRead) {

@@ -39,6 +39,8 @@ type Config struct {
 	Audit   nuanxin.AuditService
 	Care    nuanxin.CareService
 	Policy  nuanxin.PolicyService
+	// Campaigns runs 专项活动 (campaign.go).
+	Campaigns nuanxin.CampaignService
 	// PDFFont is the TTF font of 签收表 and 公示 PDFs; "" looks for LXGW
 	// WenKai where Debian installs it (report.FindCJKFont).
 	PDFFont string
@@ -59,13 +61,14 @@ type Config struct {
 
 // Server is the web application. It is an http.Handler.
 type Server struct {
-	orgs    nuanxin.OrgService
-	members nuanxin.MemberService
-	users   nuanxin.UserService
-	audit   nuanxin.AuditService
-	care    nuanxin.CareService
-	policy  nuanxin.PolicyService
-	pdfFont string
+	orgs      nuanxin.OrgService
+	members   nuanxin.MemberService
+	users     nuanxin.UserService
+	audit     nuanxin.AuditService
+	care      nuanxin.CareService
+	policy    nuanxin.PolicyService
+	campaigns nuanxin.CampaignService
+	pdfFont   string
 
 	version       string
 	secureCookies bool
@@ -99,6 +102,7 @@ func New(cfg Config) *Server {
 		audit:         cfg.Audit,
 		care:          cfg.Care,
 		policy:        cfg.Policy,
+		campaigns:     cfg.Campaigns,
 		pdfFont:       cfg.PDFFont,
 		version:       cfg.Version,
 		secureCookies: cfg.SecureCookies,

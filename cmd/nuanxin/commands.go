@@ -55,7 +55,7 @@ func cmdServe(ctx context.Context, args []string, out, _ io.Writer) error {
 	srv := &http.Server{
 		Addr: *addr,
 		Handler: web.New(web.Config{
-			Orgs: db, Members: db, Users: db, Audit: db, Care: db, Policy: db, WithIP: store.WithIP,
+			Orgs: db, Members: db, Users: db, Audit: db, Care: db, Policy: db, Campaigns: db, WithIP: store.WithIP,
 			// Uploaded rosters hold personal data: keep them beside the
 			// database (mode 0700), not in a shared temp directory.
 			UploadDir: filepath.Join(d.dataDir(), "uploads"),
@@ -384,7 +384,7 @@ func runDemo(ctx context.Context, db *store.DB, opt demo.Options, out io.Writer)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "演示慰问记录：%d 条，发放批次 %d 个（采用%s慰问标准）\n", care.Cases, care.Batches, care.Pack)
+	fmt.Fprintf(out, "演示慰问记录：%d 条，发放批次 %d 个，专项活动 %d 个（采用%s慰问标准）\n", care.Cases, care.Batches, care.Campaigns, care.Pack)
 	fmt.Fprintln(out, "登录账号（密码仅显示这一次，请妥善保存）：")
 	for _, l := range res.Logins {
 		role := l.Role

@@ -1,7 +1,6 @@
 package roster
 
 import (
-	"fmt"
 	"io"
 	"strings"
 
@@ -26,19 +25,12 @@ func WriteCareTemplate(w io.Writer) error {
 	return err
 }
 
-// careTemplateList is a drop-down of the care template.
-type careTemplateList struct {
-	field  Field
-	items  []string
-	strict bool   // refuse other values
-	prompt string // the error shown when strict
-}
-
-func careTemplateLists() []careTemplateList {
-	return []careTemplateList{
+// careTemplateLists are the drop-downs of the care template.
+func careTemplateLists() []templateList {
+	return []templateList{
 		{FieldCareCategory, labelList(nuanxin.CareCategories), false, ""},
-		{FieldCareHoliday, labelList(nuanxin.Holidays), true, "roster.care.template.dv.holiday"},
-		{FieldCareForm, labelList(nuanxin.CareForms), true, "roster.care.template.dv.form"},
+		{FieldCareHoliday, labelList(nuanxin.Holidays), true, nuanxin.T("roster.care.template.dv.holiday")},
+		{FieldCareForm, labelList(nuanxin.CareForms), true, nuanxin.T("roster.care.template.dv.form")},
 	}
 }
 
@@ -66,17 +58,7 @@ var careTemplateWidths = map[Field]float64{
 
 func buildCareTemplate(f *excelize.File) error {
 	sheet := nuanxin.T("roster.care.template.sheet")
-	help := nuanxin.T("roster.template.help_sheet")
-	opts := nuanxin.T("roster.template.options_sheet")
-	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
-		return err
-	}
-	for _, s := range []string{help, opts} {
-		if _, err := f.NewSheet(s); err != nil {
-			return err
-		}
-	}
-	st, err := newTemplateStyles(f)
+	help, opts, st, err := newTemplateBook(f, sheet, "roster.care.template.title")
 	if err != nil {
 		return err
 	}
@@ -85,28 +67,9 @@ func buildCareTemplate(f *excelize.File) error {
 	if err != nil {
 		return err
 	}
-	if err := f.SetDocProps(&excelize.DocProperties{
-		Title:   nuanxin.T("roster.care.template.title"),
-		Creator: nuanxin.T("roster.export.creator"),
-	}); err != nil {
-		return err
-	}
-
 	lists := careTemplateLists()
-	listRef := map[Field]string{}
-	for i, l := range lists {
-		col := nuanxin.ColumnLetter(i)
-		if err := f.SetCellStr(opts, col+"1", l.field.Title()); err != nil {
-			return err
-		}
-		for j, item := range l.items {
-			if err := f.SetCellStr(opts, fmt.Sprintf("%s%d", col, j+2), item); err != nil {
-				return err
-			}
-		}
-		listRef[l.field] = fmt.Sprintf("%s!$%s$2:$%s$%d", quoteSheet(opts), col, col, len(l.items)+1)
-	}
-	if err := f.SetColWidth(opts, "A", nuanxin.ColumnLetter(len(lists)-1), 22); err != nil {
+	listRef, err := writeTemplateLists(f, opts, lists, 22)
+	if err != nil {
 		return err
 	}
 
@@ -138,22 +101,11 @@ func buildCareTemplate(f *excelize.File) error {
 		if err != nil {
 			return err
 		}
-		title, style := fld.Title(), st.header
-		if CareFieldRequired(fld) {
-			title, style = "*"+title, st.required
-		}
+		note := ""
 		if key, ok := careTemplateNotes[fld]; ok {
-			if err := f.AddComment(sheet, excelize.Comment{
-				Cell: col + "1", Author: nuanxin.T("roster.export.creator"),
-				Paragraph: []excelize.RichTextRun{{Text: nuanxin.T(key)}},
-			}); err != nil {
-				return err
-			}
+			note = nuanxin.T(key)
 		}
-		if err := f.SetCellStr(sheet, col+"1", title); err != nil {
-			return err
-		}
-		if err := f.SetCellStyle(sheet, col+"1", col+"1", style); err != nil {
+		if err := templateHeaderCell(f, sheet, col, fld, CareFieldRequired(fld), note, st); err != nil {
 			return err
 		}
 		switch v := example[fld].(type) {
@@ -172,42 +124,11 @@ func buildCareTemplate(f *excelize.File) error {
 	if err := f.SetCellStyle(sheet, colOf[FieldCareDate]+"2", colOf[FieldCareDate]+"2", st.date); err != nil {
 		return err
 	}
-	last := templateDataRows + 1
-	for _, l := range lists {
-		col := colOf[l.field]
-		dv := excelize.NewDataValidation(true)
-		dv.Sqref = fmt.Sprintf("%s2:%s%d", col, col, last)
-		dv.SetSqrefDropList(listRef[l.field])
-		if l.strict {
-			dv.SetError(excelize.DataValidationErrorStyleStop, nuanxin.T("roster.template.dv.title"), nuanxin.T(l.prompt))
-		}
-		if err := f.AddDataValidation(sheet, dv); err != nil {
-			return err
-		}
-	}
-	if err := f.SetPanes(sheet, frozenHeader()); err != nil {
+	if err := addTemplateDropDowns(f, sheet, lists, func(fld Field) string { return colOf[fld] }, listRef); err != nil {
 		return err
 	}
-	if err := f.SetRowHeight(sheet, 1, 20); err != nil {
-		return err
-	}
-
-	lines := make([][3]string, 0, len(CareFields))
-	for _, fld := range CareFields {
-		req := nuanxin.T("roster.template.help.optional")
-		if CareFieldRequired(fld) {
-			req = nuanxin.T("roster.template.help.required_yes")
-		}
-		lines = append(lines, [3]string{fld.Title(), req, careTemplateFieldHelp(fld)})
-	}
-	if err := writeHelpSheet(f, help, st, lines, "roster.care.template.rule."); err != nil {
-		return err
-	}
-	if err := f.SetSheetVisible(opts, false); err != nil {
-		return err
-	}
-	f.SetActiveSheet(0)
-	return nil
+	lines := templateHelpLines(CareFields, CareFieldRequired, careTemplateFieldHelp)
+	return finishTemplate(f, sheet, help, opts, st, lines, "roster.care.template.rule.")
 }
 
 // careTemplateFieldHelp is the 填写要求 of a care column, listing the

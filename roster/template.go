@@ -55,6 +55,7 @@ type templateList struct {
 	field  Field
 	items  []string
 	strict bool
+	prompt string // the error shown when strict
 }
 
 func templateLists() []templateList {
@@ -65,13 +66,14 @@ func templateLists() []templateList {
 		}
 		return s
 	}
+	strict := func(f Field) string { return nuanxin.T("roster.template.dv.strict", f.Title()) }
 	return []templateList{
-		{FieldSex, []string{nuanxin.Male.Label(), nuanxin.Female.Label()}, true},
-		{FieldCategory, labels(len(nuanxin.Categories), func(i int) string { return nuanxin.Categories[i].Label() }), true},
-		{FieldStatus, labels(len(nuanxin.MemberStatuses), func(i int) string { return nuanxin.MemberStatuses[i].Label() }), true},
-		{FieldPolitical, nuanxin.PoliticalStatuses, false},
-		{FieldEducation, nuanxin.Educations, false},
-		{FieldEthnicity, nuanxin.Ethnicities, false},
+		{FieldSex, []string{nuanxin.Male.Label(), nuanxin.Female.Label()}, true, strict(FieldSex)},
+		{FieldCategory, labels(len(nuanxin.Categories), func(i int) string { return nuanxin.Categories[i].Label() }), true, strict(FieldCategory)},
+		{FieldStatus, labels(len(nuanxin.MemberStatuses), func(i int) string { return nuanxin.MemberStatuses[i].Label() }), true, strict(FieldStatus)},
+		{FieldPolitical, nuanxin.PoliticalStatuses, false, ""},
+		{FieldEducation, nuanxin.Educations, false, ""},
+		{FieldEthnicity, nuanxin.Ethnicities, false, ""},
 	}
 }
 
@@ -93,48 +95,18 @@ func WriteTemplate(w io.Writer) error {
 
 func buildTemplate(f *excelize.File) error {
 	sheet := nuanxin.T("roster.template.sheet")
-	help := nuanxin.T("roster.template.help_sheet")
-	opts := nuanxin.T("roster.template.options_sheet")
-	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
-		return err
-	}
-	for _, s := range []string{help, opts} {
-		if _, err := f.NewSheet(s); err != nil {
-			return err
-		}
-	}
-	st, err := newTemplateStyles(f)
+	help, opts, st, err := newTemplateBook(f, sheet, "roster.template.title")
 	if err != nil {
 		return err
 	}
-	if err := f.SetDocProps(&excelize.DocProperties{
-		Title:   nuanxin.T("roster.template.title"),
-		Creator: nuanxin.T("roster.export.creator"),
-	}); err != nil {
-		return err
-	}
-
 	// The options sheet first: the drop-downs refer to it.
 	lists := templateLists()
-	listRef := map[Field]string{}
-	for i, l := range lists {
-		col := nuanxin.ColumnLetter(i)
-		if err := f.SetCellStr(opts, col+"1", l.field.Title()); err != nil {
-			return err
-		}
-		for j, item := range l.items {
-			if err := f.SetCellStr(opts, fmt.Sprintf("%s%d", col, j+2), item); err != nil {
-				return err
-			}
-		}
-		listRef[l.field] = fmt.Sprintf("%s!$%s$2:$%s$%d", quoteSheet(opts), col, col, len(l.items)+1)
-	}
-	if err := f.SetColWidth(opts, "A", nuanxin.ColumnLetter(len(lists)-1), 14); err != nil {
+	listRef, err := writeTemplateLists(f, opts, lists, 14)
+	if err != nil {
 		return err
 	}
 
 	example := templateExample()
-	last := templateDataRows + 1
 	for i, fld := range MemberFields {
 		col := nuanxin.ColumnLetter(i)
 		if err := f.SetColWidth(sheet, col, col, columnWidth(fld)+1); err != nil {
@@ -149,20 +121,11 @@ func buildTemplate(f *excelize.File) error {
 		if err != nil {
 			return err
 		}
-		title, style := fld.Title(), st.header
+		note := ""
 		if fld.Required() {
-			title, style = "*"+title, st.required
-			if err := f.AddComment(sheet, excelize.Comment{
-				Cell: col + "1", Author: nuanxin.T("roster.export.creator"),
-				Paragraph: []excelize.RichTextRun{{Text: nuanxin.T("roster.template.note." + string(fld))}},
-			}); err != nil {
-				return err
-			}
+			note = nuanxin.T("roster.template.note." + string(fld))
 		}
-		if err := f.SetCellStr(sheet, col+"1", title); err != nil {
-			return err
-		}
-		if err := f.SetCellStyle(sheet, col+"1", col+"1", style); err != nil {
+		if err := templateHeaderCell(f, sheet, col, fld, fld.Required(), note, st); err != nil {
 			return err
 		}
 		switch v := example[fld].(type) {
@@ -177,27 +140,123 @@ func buildTemplate(f *excelize.File) error {
 			return err
 		}
 	}
+	colOf := func(fld Field) string { return nuanxin.ColumnLetter(fieldIndex(fld)) }
+	if err := addTemplateDropDowns(f, sheet, lists, colOf, listRef); err != nil {
+		return err
+	}
+	lines := templateHelpLines(MemberFields, Field.Required, templateFieldHelp)
+	return finishTemplate(f, sheet, help, opts, st, lines, "roster.template.rule.")
+}
+
+// newTemplateBook sets up a template workbook: the first sheet renamed
+// sheet, the 填写说明 and 选项 sheets after it, the styles and the title
+// (titleKey). The member and the care templates share it.
+func newTemplateBook(f *excelize.File, sheet, titleKey string) (help, opts string, st templateStyles, err error) {
+	help = nuanxin.T("roster.template.help_sheet")
+	opts = nuanxin.T("roster.template.options_sheet")
+	if err = f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
+		return
+	}
+	for _, s := range []string{help, opts} {
+		if _, err = f.NewSheet(s); err != nil {
+			return
+		}
+	}
+	if st, err = newTemplateStyles(f); err != nil {
+		return
+	}
+	err = f.SetDocProps(&excelize.DocProperties{
+		Title:   nuanxin.T(titleKey),
+		Creator: nuanxin.T("roster.export.creator"),
+	})
+	return
+}
+
+// writeTemplateLists writes the drop-down lists a column each on the
+// options sheet (columns width wide) and returns each list's range.
+func writeTemplateLists(f *excelize.File, opts string, lists []templateList, width float64) (map[Field]string, error) {
+	listRef := map[Field]string{}
+	for i, l := range lists {
+		col := nuanxin.ColumnLetter(i)
+		if err := f.SetCellStr(opts, col+"1", l.field.Title()); err != nil {
+			return nil, err
+		}
+		for j, item := range l.items {
+			if err := f.SetCellStr(opts, fmt.Sprintf("%s%d", col, j+2), item); err != nil {
+				return nil, err
+			}
+		}
+		listRef[l.field] = fmt.Sprintf("%s!$%s$2:$%s$%d", quoteSheet(opts), col, col, len(l.items)+1)
+	}
+	if err := f.SetColWidth(opts, "A", nuanxin.ColumnLetter(len(lists)-1), width); err != nil {
+		return nil, err
+	}
+	return listRef, nil
+}
+
+// templateHeaderCell writes the header cell of fld in col: its title,
+// marked * in red when required, with the note as a comment if any.
+func templateHeaderCell(f *excelize.File, sheet, col string, fld Field, required bool, note string, st templateStyles) error {
+	title, style := fld.Title(), st.header
+	if required {
+		title, style = "*"+title, st.required
+	}
+	if note != "" {
+		if err := f.AddComment(sheet, excelize.Comment{
+			Cell: col + "1", Author: nuanxin.T("roster.export.creator"),
+			Paragraph: []excelize.RichTextRun{{Text: note}},
+		}); err != nil {
+			return err
+		}
+	}
+	if err := f.SetCellStr(sheet, col+"1", title); err != nil {
+		return err
+	}
+	return f.SetCellStyle(sheet, col+"1", col+"1", style)
+}
+
+// addTemplateDropDowns puts the drop-down of each list on its column (colOf)
+// down to templateDataRows; strict lists refuse other values.
+func addTemplateDropDowns(f *excelize.File, sheet string, lists []templateList, colOf func(Field) string, listRef map[Field]string) error {
+	last := templateDataRows + 1
 	for _, l := range lists {
-		col := nuanxin.ColumnLetter(fieldIndex(l.field))
+		col := colOf(l.field)
 		dv := excelize.NewDataValidation(true)
 		dv.Sqref = fmt.Sprintf("%s2:%s%d", col, col, last)
 		dv.SetSqrefDropList(listRef[l.field])
 		if l.strict {
-			dv.SetError(excelize.DataValidationErrorStyleStop, nuanxin.T("roster.template.dv.title"),
-				nuanxin.T("roster.template.dv.strict", l.field.Title()))
+			dv.SetError(excelize.DataValidationErrorStyleStop, nuanxin.T("roster.template.dv.title"), l.prompt)
 		}
 		if err := f.AddDataValidation(sheet, dv); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// templateHelpLines are the lines of the 填写说明 sheet, one a field.
+func templateHelpLines(fields []Field, required func(Field) bool, help func(Field) string) [][3]string {
+	lines := make([][3]string, 0, len(fields))
+	for _, fld := range fields {
+		req := nuanxin.T("roster.template.help.optional")
+		if required(fld) {
+			req = nuanxin.T("roster.template.help.required_yes")
+		}
+		lines = append(lines, [3]string{fld.Title(), req, help(fld)})
+	}
+	return lines
+}
+
+// finishTemplate freezes the header of the data sheet, writes the help
+// sheet (lines, then the rules), hides the options and opens on the data.
+func finishTemplate(f *excelize.File, sheet, help, opts string, st templateStyles, lines [][3]string, rules string) error {
 	if err := f.SetPanes(sheet, frozenHeader()); err != nil {
 		return err
 	}
 	if err := f.SetRowHeight(sheet, 1, 20); err != nil {
 		return err
 	}
-
-	if err := writeTemplateHelp(f, help, st); err != nil {
+	if err := writeHelpSheet(f, help, st, lines, rules); err != nil {
 		return err
 	}
 	if err := f.SetSheetVisible(opts, false); err != nil {
@@ -253,20 +312,6 @@ func newTemplateStyles(f *excelize.File) (templateStyles, error) {
 		*s.id = id
 	}
 	return st, nil
-}
-
-// writeTemplateHelp fills the 填写说明 sheet: one line per column (name,
-// required, what to write), then the rules of the import.
-func writeTemplateHelp(f *excelize.File, sheet string, st templateStyles) error {
-	lines := make([][3]string, 0, len(MemberFields))
-	for _, fld := range MemberFields {
-		req := nuanxin.T("roster.template.help.optional")
-		if fld.Required() {
-			req = nuanxin.T("roster.template.help.required_yes")
-		}
-		lines = append(lines, [3]string{fld.Title(), req, templateFieldHelp(fld)})
-	}
-	return writeHelpSheet(f, sheet, st, lines, "roster.template.rule.")
 }
 
 // writeHelpSheet writes a 填写说明 sheet: the lines (列名, 是否必填, 填写要求)

@@ -712,6 +712,8 @@ type campaignData struct {
 	GoodsNames  []option
 	AllotSum    nuanxin.Money
 	Unallotted  nuanxin.Money
+	OrgForms    *campaignOrgForms // an organisation form as posted (campaign_org.go)
+	OrgsCard    template.HTML     // the 受慰问单位 card (campaign_org.go)
 }
 
 // Left is what is left of a budget line.
@@ -773,6 +775,10 @@ func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request, status int
 				return
 			}
 		}
+		if err := s.renderCampaignOrgs(r, d); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	s.page(w, r, status, "campaign", c.Name, "campaigns", d)
 }
@@ -817,7 +823,7 @@ func (s *Server) campaignAction(w http.ResponseWriter, r *http.Request, do func(
 			return
 		}
 		status = statusOf(code, false)
-		if d.Add.Summary == "" && d.Remove.Summary == "" && d.Receive.Summary == "" {
+		if d.Add.Summary == "" && d.Remove.Summary == "" && d.Receive.Summary == "" && d.OrgForms == nil {
 			d.Error = userMessage(err)
 		}
 	}

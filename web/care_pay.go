@@ -515,20 +515,30 @@ func (s *Server) handlePaySign(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.care.SignCare(r.Context(), scopeOf(r), b.ID, ids, on)
 	}
-	if err == nil {
-		s.setFlash(w, "ui.flash.pay.signed")
-		redirect(w, r, fmt.Sprintf("/care/batches/%d", b.ID))
+	if s.payPosted(w, r, f, err, "ui.flash.pay.signed", fmt.Sprintf("/care/batches/%d", b.ID)) {
 		return
 	}
-	if !isFormErr(err) {
-		s.fail(w, r, err)
-		return
-	}
-	f.setErr(err)
 	if f.Err("signed_on") == "" || len(ids) > 0 {
 		f.Summary = userMessage(err)
 	}
 	s.payBatchPage(w, r, statusOf(nuanxin.ErrorCode(err), false), b, cases, &payBatchData{Sign: f})
+}
+
+// payPosted answers a form posted on the batch page: done, with the flash
+// and back to the batch at to; on any failure but the form's own it fails.
+// Both end the request (true); a form error is set on f to show on the page.
+func (s *Server) payPosted(w http.ResponseWriter, r *http.Request, f *form, err error, flash, to string) bool {
+	if err == nil {
+		s.setFlash(w, flash)
+		redirect(w, r, to)
+		return true
+	}
+	if !isFormErr(err) {
+		s.fail(w, r, err)
+		return true
+	}
+	f.setErr(err)
+	return false
 }
 
 // handlePayScan stores the signed sheet's scan on the batch. The upload is
@@ -611,16 +621,9 @@ func (s *Server) handlePayNotice(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.care.PublishNotice(r.Context(), scopeOf(r), b.ID, from, to)
 	}
-	if err == nil {
-		s.setFlash(w, "ui.flash.pay.notice")
-		redirect(w, r, fmt.Sprintf("/care/batches/%d#notice", b.ID))
+	if s.payPosted(w, r, f, err, "ui.flash.pay.notice", fmt.Sprintf("/care/batches/%d#notice", b.ID)) {
 		return
 	}
-	if !isFormErr(err) {
-		s.fail(w, r, err)
-		return
-	}
-	f.setErr(err)
 	s.payBatchPage(w, r, statusOf(nuanxin.ErrorCode(err), false), b, cases, &payBatchData{Notice: f})
 }
 

@@ -33,8 +33,49 @@ func encodingOptions() []option {
 	return []option{{"", nuanxin.T("ui.import.enc.auto")}, {"utf-8", "UTF-8"}, {"gb18030", nuanxin.T("ui.import.enc.gbk")}}
 }
 
+// importFlow is what tells one kind of import from another: the roster
+// import and the care import share the job flow and the pages, and differ
+// in these. The exported fields are for the templates.
+type importFlow struct {
+	Kind string // importJob.Kind
+	Care bool   // the care import: its own wording and report on the pages
+	Keys string // the prefix of its pages' message keys
+	Home string // the upload page
+	Base string // the job pages, before the job ID
+
+	nav         string
+	logMsg      string // a failed phase's log line
+	checkAtOnce bool   // the dry run starts on upload
+	orgs        func(*Server, context.Context, *nuanxin.Scope) ([]*nuanxin.Org, error)
+	org         func(*Server, context.Context, *nuanxin.Scope, int64) (*nuanxin.Org, error)
+	inspect     func(string, roster.ImportOptions) (*roster.Inspection, error)
+	fileErr     func(error) error
+	fields      func() []option
+	runner      func(s *Server, sc *nuanxin.Scope, j *importJob, commit bool) runFunc
+}
+
+// runFunc is one phase of an import job.
+type runFunc = func(context.Context, roster.ImportOptions, func(nuanxin.ImportProgress)) (*nuanxin.ImportReport, error)
+
+// rosterImport is the roster import's flow.
+var rosterImport = &importFlow{
+	Keys: "ui.import.", Home: "/members/import", Base: "/imports/",
+	nav: "members", logMsg: "import failed",
+	orgs: (*Server).writableOrgs,
+	org: func(s *Server, ctx context.Context, sc *nuanxin.Scope, id int64) (*nuanxin.Org, error) {
+		return s.openOrg(ctx, sc, id, nuanxin.PermMemberWrite, "member.org.closed")
+	},
+	inspect: roster.Inspect,
+	fileErr: fileErr,
+	fields:  fieldOptions,
+	runner: func(s *Server, sc *nuanxin.Scope, j *importJob, commit bool) runFunc {
+		return s.runner(sc, j, !commit)
+	},
+}
+
 // importFormData is the upload page.
 type importFormData struct {
+	K         *importFlow
 	Form      *form
 	Orgs      []option
 	Encodings []option
@@ -43,9 +84,9 @@ type importFormData struct {
 	MaxBytes  int64
 }
 
-func (s *Server) importForm(w http.ResponseWriter, r *http.Request, status int, f *form) {
+func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request, status int, f *form, k *importFlow) {
 	sc := scopeOf(r)
-	orgs, err := s.writableOrgs(r.Context(), sc)
+	orgs, err := k.orgs(s, r.Context(), sc)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -53,13 +94,13 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request, status int, 
 	if f.Get("org_id") == "" && len(orgs) > 0 {
 		f.V.Set("org_id", strconv.FormatInt(orgs[0].ID, 10))
 	}
-	d := &importFormData{Form: f, Orgs: orgOptions(orgs), Encodings: encodingOptions(),
-		Jobs: jobsOfKind(s.jobs.list(sc.UserID, s.now()), ""), MaxMB: int(max(1, s.maxUpload>>20)), MaxBytes: s.maxUpload}
-	s.page(w, r, status, "import", nuanxin.T("ui.import.title"), "members", d)
+	d := &importFormData{K: k, Form: f, Orgs: orgOptions(orgs), Encodings: encodingOptions(),
+		Jobs: jobsOfKind(s.jobs.list(sc.UserID, s.now()), k.Kind), MaxMB: int(max(1, s.maxUpload>>20)), MaxBytes: s.maxUpload}
+	s.page(w, r, status, "import", nuanxin.T(k.Keys+"title"), k.nav, d)
 }
 
 func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
-	s.importForm(w, r, http.StatusOK, newForm(url.Values{"org_id": {r.URL.Query().Get("org")}}))
+	s.uploadForm(w, r, http.StatusOK, newForm(url.Values{"org_id": {r.URL.Query().Get("org")}}), rosterImport)
 }
 
 // upload is what the upload form sent.
@@ -185,6 +226,11 @@ func cleanFileName(name string) string {
 
 // handleImportUpload saves the file, inspects it and opens a job.
 func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request) {
+	s.importUpload(w, r, rosterImport)
+}
+
+// importUpload saves the file, inspects it and opens a job of kind k.
+func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, k *importFlow) {
 	sc, ctx := scopeOf(r), r.Context()
 	extendDeadlines(w, s)
 	s.jobs.sweep(s.now())
@@ -192,16 +238,16 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request) {
 	f := newForm(up.fields)
 	var org *nuanxin.Org
 	if err == nil {
-		org, err = s.importOrg(ctx, sc, formInt(f.Get("org_id")))
+		org, err = k.org(s, ctx, sc, formInt(f.Get("org_id")))
 	}
 	var insp *roster.Inspection
 	opt := roster.ImportOptions{Sheet: -1, Encoding: f.Get("encoding")}
+	if !validOpt(opt.Encoding, encodingOptions()) {
+		opt.Encoding = ""
+	}
 	if err == nil {
-		if !validOpt(opt.Encoding, encodingOptions()) {
-			opt.Encoding = ""
-		}
-		if insp, err = roster.Inspect(up.path, opt); err != nil {
-			err = fileErr(err)
+		if insp, err = k.inspect(up.path, opt); err != nil {
+			err = k.fileErr(err)
 		}
 	}
 	if err != nil {
@@ -220,31 +266,41 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request) {
 		if isTooLarge(err) {
 			status = http.StatusRequestEntityTooLarge
 		}
-		s.importForm(w, r, status, f)
+		s.uploadForm(w, r, status, f, k)
 		return
 	}
 	opt.Sheet = insp.Sheet
-	j := &importJob{ID: newToken(), Owner: sc.UserID, OrgID: org.ID, OrgName: org.Name, FileName: up.name,
+	j := &importJob{ID: newToken(), Kind: k.Kind, Owner: sc.UserID, OrgID: org.ID, OrgName: org.Name, FileName: up.name,
 		Path: up.path, Dir: up.dir, Size: up.size, Created: s.now(), opt: opt, insp: insp, state: jobPending}
 	if !bytes.HasPrefix(up.head, []byte("PK")) {
 		j.csv = true
 	}
 	s.jobs.add(j)
-	redirect(w, r, "/imports/"+j.ID)
+	if k.checkAtOnce && insp.Header != nil {
+		if err := s.startImport(r, j, false, k); err != nil && !errors.Is(err, errJobBusy) {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	redirect(w, r, k.Base+j.ID)
 }
 
 // fileErr makes every roster reading failure a message on the form: the
 // reader's own messages are Chinese and say what to do.
-func fileErr(err error) error {
+func fileErr(err error) error { return readErr(err, "ui.import.unreadable") }
+
+// readErr keeps a reader's own message, else says the file is unreadable
+// in the words of key.
+func readErr(err error, key string) error {
 	if nuanxin.ErrorCode(err) == nuanxin.EINVALID {
 		return err
 	}
-	return nuanxin.Invalid("file", "ui.import.unreadable")
+	return nuanxin.Invalid("file", key)
 }
 
-// importOrg is the target org: in the caller's write scope (else not
-// found, as the store answers), and open.
-func (s *Server) importOrg(ctx context.Context, sc *nuanxin.Scope, id int64) (*nuanxin.Org, error) {
+// openOrg is the target org: in the caller's scope to write with perm
+// (else not found, as the store answers), and open (else closedKey).
+func (s *Server) openOrg(ctx context.Context, sc *nuanxin.Scope, id int64, perm nuanxin.Perm, closedKey string) (*nuanxin.Org, error) {
 	if id <= 0 {
 		return nil, nuanxin.Invalid("org_id", "member.org.required")
 	}
@@ -252,19 +308,20 @@ func (s *Server) importOrg(ctx context.Context, sc *nuanxin.Scope, id int64) (*n
 	if err != nil {
 		return nil, err
 	}
-	if !sc.Can(nuanxin.PermMemberWrite, o.Path) {
+	if !sc.Can(perm, o.Path) {
 		return nil, nuanxin.NotFound("what.org")
 	}
 	if o.Closed {
-		return nil, nuanxin.Invalid("org_id", "member.org.closed")
+		return nil, nuanxin.Invalid("org_id", closedKey)
 	}
 	return o, nil
 }
 
-// loadJob finds the caller's job; anyone else's does not exist.
-func (s *Server) loadJob(r *http.Request) (*importJob, error) {
+// loadJob finds the caller's job of kind k; anyone else's, or another
+// kind's, does not exist.
+func (s *Server) loadJob(r *http.Request, k *importFlow) (*importJob, error) {
 	j := s.jobs.get(r.PathValue("id"), scopeOf(r).UserID, s.now())
-	if j == nil || j.Kind != "" {
+	if j == nil || j.Kind != k.Kind {
 		return nil, nuanxin.Errorf(nuanxin.ENOTFOUND, "ui.import.no_job")
 	}
 	return j, nil
@@ -318,6 +375,7 @@ type reportView struct {
 
 // importJobData is the job page.
 type importJobData struct {
+	K         *importFlow
 	J         *jobView
 	Sheets    []option
 	Sheet     string
@@ -329,6 +387,7 @@ type importJobData struct {
 	HeaderErr string
 	Progress  *progressView
 	Report    *reportView
+	Warned    int    // care: rows stored with a warning (a rule they broke)
 	Error     string // the failed phase's message, or a refused setting
 	Refresh   bool   // the progress partial: the phase is over
 }
@@ -341,9 +400,9 @@ func fieldOptions() []option {
 	return o
 }
 
-func (s *Server) jobData(j *importJob) *importJobData {
+func (s *Server) jobData(j *importJob, k *importFlow) *importJobData {
 	v := j.view()
-	d := &importJobData{J: v, Encodings: encodingOptions(), Fields: fieldOptions(), CSV: j.csv}
+	d := &importJobData{K: k, J: v, Encodings: encodingOptions(), Fields: k.fields(), CSV: j.csv}
 	if v.Insp != nil {
 		for _, sh := range v.Insp.Sheets {
 			label := sh.Name
@@ -367,6 +426,15 @@ func (s *Server) jobData(j *importJob) *importJobData {
 	}
 	if rep := v.Report(); rep != nil && !v.State.Running() {
 		d.Report = newReportView(rep, v.Final != nil)
+		if k.Care {
+			rows := map[int]bool{}
+			for _, e := range rep.Errors {
+				if e.Warning {
+					rows[e.Row] = true
+				}
+			}
+			d.Warned = len(rows)
+		}
 	}
 	return d
 }
@@ -496,27 +564,35 @@ func chineseDuration(d time.Duration) string {
 }
 
 func (s *Server) jobPage(w http.ResponseWriter, r *http.Request, status int, d *importJobData) {
-	s.page(w, r, status, "import_job", nuanxin.T("ui.import.job_title", d.J.FileName), "members", d)
+	s.page(w, r, status, "import_job", nuanxin.T(d.K.Keys+"job_title", d.J.FileName), d.K.nav, d)
 }
 
 func (s *Server) handleImportJob(w http.ResponseWriter, r *http.Request) {
-	j, err := s.loadJob(r)
+	s.importJobPage(w, r, rosterImport)
+}
+
+func (s *Server) importJobPage(w http.ResponseWriter, r *http.Request, k *importFlow) {
+	j, err := s.loadJob(r, k)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.jobPage(w, r, http.StatusOK, s.jobData(j))
+	s.jobPage(w, r, http.StatusOK, s.jobData(j, k))
 }
 
 // handleImportProgress is the progress block htmx polls; once the phase is
 // over it asks htmx to reload the page, which then shows the report.
 func (s *Server) handleImportProgress(w http.ResponseWriter, r *http.Request) {
-	j, err := s.loadJob(r)
+	s.importProgress(w, r, rosterImport)
+}
+
+func (s *Server) importProgress(w http.ResponseWriter, r *http.Request, k *importFlow) {
+	j, err := s.loadJob(r, k)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := s.jobData(j)
+	d := s.jobData(j, k)
 	if d.Progress == nil {
 		d.Refresh = true
 		w.Header().Set("HX-Refresh", "true")
@@ -527,32 +603,36 @@ func (s *Server) handleImportProgress(w http.ResponseWriter, r *http.Request) {
 // handleImportOptions applies the sheet, encoding and column mapping the
 // officer chose, and inspects the file again.
 func (s *Server) handleImportOptions(w http.ResponseWriter, r *http.Request) {
-	j, err := s.loadJob(r)
+	s.importOptions(w, r, rosterImport)
+}
+
+func (s *Server) importOptions(w http.ResponseWriter, r *http.Request, k *importFlow) {
+	j, err := s.loadJob(r, k)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.applyOptions(j, r); err != nil {
-		s.optionsFailed(w, r, j, err)
+	if err := s.applyOptions(j, r, k); err != nil {
+		s.optionsFailed(w, r, j, k, err)
 		return
 	}
 	s.setFlash(w, "ui.flash.import_options")
-	redirect(w, r, "/imports/"+j.ID)
+	redirect(w, r, k.Base+j.ID)
 }
 
-func (s *Server) optionsFailed(w http.ResponseWriter, r *http.Request, j *importJob, err error) {
+func (s *Server) optionsFailed(w http.ResponseWriter, r *http.Request, j *importJob, k *importFlow, err error) {
 	if errors.Is(err, errJobBusy) {
-		redirect(w, r, "/imports/"+j.ID)
+		redirect(w, r, k.Base+j.ID)
 		return
 	}
-	d := s.jobData(j)
+	d := s.jobData(j, k)
 	d.Error = userMessage(err)
 	s.jobPage(w, r, statusOf(nuanxin.ErrorCode(err), false), d)
 }
 
 // applyOptions reads the settings form and, when it changes anything,
 // inspects the file again with the new sheet, encoding and mapping.
-func (s *Server) applyOptions(j *importJob, r *http.Request) error {
+func (s *Server) applyOptions(j *importJob, r *http.Request, k *importFlow) error {
 	_ = r.ParseForm()
 	v := j.view()
 	opt := v.Opt
@@ -566,20 +646,18 @@ func (s *Server) applyOptions(j *importJob, r *http.Request) error {
 	// the choices that differ from what the page showed become overrides.
 	mapping := map[int]roster.Field{}
 	if v.Insp != nil && opt.Sheet == v.Insp.Sheet && r.PostForm.Get("mapped_sheet") == strconv.Itoa(v.Insp.Sheet) {
-		for k, f := range v.Opt.Mapping {
-			mapping[k] = f
+		for c, f := range v.Opt.Mapping {
+			mapping[c] = f
 		}
 		if h := v.Insp.Header; h != nil {
+			fields := k.fields()
 			for _, c := range h.Columns {
 				key := "col_" + strconv.Itoa(c.Index)
 				if _, sent := r.PostForm[key]; !sent {
 					continue
 				}
 				choice := roster.Field(r.PostForm.Get(key))
-				if !validOpt(string(choice), fieldOptions()) {
-					continue
-				}
-				if choice != c.Field {
+				if validOpt(string(choice), fields) && choice != c.Field {
 					mapping[c.Index] = choice
 				}
 			}
@@ -592,9 +670,9 @@ func (s *Server) applyOptions(j *importJob, r *http.Request) error {
 	if sameOptions(opt, v.Opt) {
 		return nil
 	}
-	insp, err := roster.Inspect(j.Path, opt)
+	insp, err := k.inspect(j.Path, opt)
 	if err != nil {
-		return fileErr(err)
+		return k.fileErr(err)
 	}
 	opt.Sheet = insp.Sheet
 	return j.setOptions(opt, insp)
@@ -613,7 +691,7 @@ func sameOptions(a, b roster.ImportOptions) bool {
 }
 
 // runner is one phase of an import for the job's owner.
-func (s *Server) runner(sc *nuanxin.Scope, j *importJob, dry bool) func(context.Context, roster.ImportOptions, func(nuanxin.ImportProgress)) (*nuanxin.ImportReport, error) {
+func (s *Server) runner(sc *nuanxin.Scope, j *importJob, dry bool) runFunc {
 	return func(ctx context.Context, opt roster.ImportOptions, progress func(nuanxin.ImportProgress)) (*nuanxin.ImportReport, error) {
 		mo := nuanxin.MemberImportOptions{OrgID: j.OrgID, DryRun: dry, Progress: progress}
 		if v := j.view(); !dry && v.Dry != nil {
@@ -623,52 +701,72 @@ func (s *Server) runner(sc *nuanxin.Scope, j *importJob, dry bool) func(context.
 	}
 }
 
-func (s *Server) startPhase(w http.ResponseWriter, r *http.Request, commit bool) {
-	j, err := s.loadJob(r)
+// startImport runs a phase of j for the caller in the background.
+func (s *Server) startImport(r *http.Request, j *importJob, commit bool, k *importFlow) error {
+	logErr := func(err error) { s.log.Error(k.logMsg, "job", j.ID, "err", err) }
+	return s.jobs.start(r.Context(), j, commit, k.runner(s, scopeOf(r), j, commit), s.now, logErr)
+}
+
+func (s *Server) startPhase(w http.ResponseWriter, r *http.Request, commit bool, k *importFlow) {
+	j, err := s.loadJob(r, k)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if !commit && r.PostFormValue("mapped_sheet") != "" {
 		// 预检 pressed on the settings form: its choices apply first.
-		if err := s.applyOptions(j, r); err != nil {
-			s.optionsFailed(w, r, j, err)
+		if err := s.applyOptions(j, r, k); err != nil {
+			s.optionsFailed(w, r, j, k, err)
 			return
 		}
 	}
 	if v := j.view(); !commit && (v.Insp == nil || v.Insp.Header == nil) {
-		redirect(w, r, "/imports/"+j.ID) // nothing to check until a header is found
+		redirect(w, r, k.Base+j.ID) // nothing to check until a header is found
 		return
 	}
-	logErr := func(err error) { s.log.Error("import failed", "job", j.ID, "err", err) }
-	err = s.jobs.start(r.Context(), j, commit, s.runner(scopeOf(r), j, !commit), s.now, logErr)
-	if err != nil && !errors.Is(err, errJobBusy) {
+	if err := s.startImport(r, j, commit, k); err != nil && !errors.Is(err, errJobBusy) {
 		s.fail(w, r, err)
 		return
 	}
 	// A second click while the phase runs (or after the commit) just shows the job.
-	redirect(w, r, "/imports/"+j.ID)
+	redirect(w, r, k.Base+j.ID)
 }
 
-func (s *Server) handleImportCheck(w http.ResponseWriter, r *http.Request)  { s.startPhase(w, r, false) }
-func (s *Server) handleImportCommit(w http.ResponseWriter, r *http.Request) { s.startPhase(w, r, true) }
+func (s *Server) handleImportCheck(w http.ResponseWriter, r *http.Request) {
+	s.startPhase(w, r, false, rosterImport)
+}
+
+func (s *Server) handleImportCommit(w http.ResponseWriter, r *http.Request) {
+	s.startPhase(w, r, true, rosterImport)
+}
+
+// rejectedOf is the job of kind k whose rejected rows are asked for, with
+// its view and report; when there are none to give it answers and ok is
+// false.
+func (s *Server) rejectedOf(w http.ResponseWriter, r *http.Request, k *importFlow) (j *importJob, v *jobView, rep *nuanxin.ImportReport, ok bool) {
+	j, err := s.loadJob(r, k)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, nil, nil, false
+	}
+	v = j.view()
+	rep = v.Report()
+	if rep == nil || rep.Rejected == 0 || v.State.Running() {
+		s.fail(w, r, nuanxin.Errorf(nuanxin.ENOTFOUND, "ui.import.no_rejected"))
+		return nil, nil, nil, false
+	}
+	if _, err := os.Stat(j.Path); err != nil {
+		s.fail(w, r, nuanxin.Errorf(nuanxin.ENOTFOUND, "ui.import.file_gone"))
+		return nil, nil, nil, false
+	}
+	return j, v, rep, true
+}
 
 // handleImportRejected downloads the rejected rows with their reasons, cut
 // from the uploaded file, to fix and import again.
 func (s *Server) handleImportRejected(w http.ResponseWriter, r *http.Request) {
-	j, err := s.loadJob(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v := j.view()
-	rep := v.Report()
-	if rep == nil || rep.Rejected == 0 || v.State.Running() {
-		s.fail(w, r, nuanxin.Errorf(nuanxin.ENOTFOUND, "ui.import.no_rejected"))
-		return
-	}
-	if _, err := os.Stat(j.Path); err != nil {
-		s.fail(w, r, nuanxin.Errorf(nuanxin.ENOTFOUND, "ui.import.file_gone"))
+	j, v, rep, ok := s.rejectedOf(w, r, rosterImport)
+	if !ok {
 		return
 	}
 	extendDeadlines(w, s)
@@ -683,13 +781,19 @@ func (s *Server) handleImportRejected(w http.ResponseWriter, r *http.Request) {
 
 // handleImportTemplate downloads the empty roster template.
 func (s *Server) handleImportTemplate(w http.ResponseWriter, r *http.Request) {
+	s.sendTemplate(w, r, roster.WriteTemplate, "template", "ui.import.template_file", "template.xlsx")
+}
+
+// sendTemplate downloads an empty template that write makes, named by the
+// message key fileKey (fallback for old clients).
+func (s *Server) sendTemplate(w http.ResponseWriter, r *http.Request, write func(io.Writer) error, what, fileKey, fallback string) {
 	var buf bytes.Buffer
-	if err := roster.WriteTemplate(&buf); err != nil {
-		s.fail(w, r, fmt.Errorf("template: %w", err))
+	if err := write(&buf); err != nil {
+		s.fail(w, r, fmt.Errorf("%s: %w", what, err))
 		return
 	}
 	w.Header().Set("Content-Type", xlsxType)
-	attachment(w, nuanxin.T("ui.import.template_file")+".xlsx", "template.xlsx")
+	attachment(w, nuanxin.T(fileKey)+".xlsx", fallback)
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	_, _ = buf.WriteTo(w)
 }

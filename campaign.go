@@ -65,7 +65,10 @@ type CampaignCriteria struct {
 	// ChildStudent: members with a child aged 17–20 in the campaign's year
 	// whose 学校 is recorded (金秋助学 candidates, checked one by one).
 	ChildStudent bool `json:"child_student,omitempty"`
-	// MemberIDs: an uploaded list (困难职工 registered elsewhere, say).
+	// HardshipTiers: members with an active 困难职工档案 of the campaign's
+	// year in one of these tiers (送温暖).
+	HardshipTiers []HardshipTier `json:"hardship_tiers,omitempty"`
+	// MemberIDs: an uploaded list.
 	MemberIDs []int64 `json:"member_ids,omitempty"`
 	// IncludeReserved also takes 保留会籍 members; by default only 在会.
 	IncludeReserved bool `json:"include_reserved,omitempty"`

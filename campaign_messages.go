@@ -4,6 +4,20 @@ package nuanxin
 func init() {
 	RegisterMessages(map[string]string{
 		"what.campaign": "专项活动",
+		"what.hardship": "困难职工档案",
+
+		"hardship.tier.deep":     "深度困难",
+		"hardship.tier.relative": "相对困难",
+		"hardship.tier.accident": "意外致困",
+		"hardship.tier.invalid":  "请选择困难类别（深度困难/相对困难/意外致困）",
+		"hardship.year":          "请填写建档年度",
+		"hardship.basis":         "请填写认定依据（家庭收入、刚性支出、致困原因等，最多500字）",
+		"hardship.duplicate":     "该会员%d年已有在档的困难职工档案",
+		"hardship.closed":        "该档案已于%s结档",
+		"hardship.close_note":    "请填写解困/脱困情况",
+
+		"audit.action.hardship.register": "困难职工建档",
+		"audit.action.hardship.close":    "困难职工结档",
 
 		"campaign.kind.warmth":      "送温暖",
 		"campaign.kind.cooling":     "送清凉",

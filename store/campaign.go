@@ -416,6 +416,18 @@ func (db *DB) candidates(ctx context.Context, q querier, c *nuanxin.Campaign, cr
 		}
 		inList("m.id", v)
 	}
+	if len(cr.HardshipTiers) > 0 {
+		// An active 困难职工档案 of the campaign's year (送温暖 in January
+		// goes by the file of the year it starts in).
+		var ph []string
+		for _, t := range cr.HardshipTiers {
+			args = append(args, string(t))
+			ph = append(ph, "$"+itoa(len(args)))
+		}
+		args = append(args, c.From.Year)
+		where = append(where, `EXISTS (SELECT 1 FROM hardship_files h WHERE h.member_id = m.id AND h.active
+			AND h.tier IN (`+strings.Join(ph, ",")+`) AND h.year = $`+itoa(len(args))+`)`)
+	}
 	if cr.ChildStudent {
 		year := c.From.Year
 		args = append(args, nuanxin.NewDate(year-20, 1, 1), nuanxin.NewDate(year-17, 12, 31))

@@ -326,3 +326,52 @@ func TestCampaignOrganisationRecipients(t *testing.T) {
 		}
 	})
 }
+
+func TestCampaignWarmthForHardshipFiles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newCareWorld(t, db)
+		deep := &nuanxin.HardshipFile{MemberID: w.zhang.ID, Tier: nuanxin.TierDeep, Year: 2026, Basis: "家庭人均月收入低于当地低保，配偶重病"}
+		if err := db.RegisterHardship(ctx, w.clerk, &nuanxin.HardshipFile{MemberID: w.zhang.ID, Tier: "poor", Year: 2026}); code(err) != nuanxin.EINVALID {
+			t.Fatalf("bad tier and no basis: %v", err)
+		}
+		if err := db.RegisterHardship(ctx, w.clerk, deep); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RegisterHardship(ctx, w.clerk, &nuanxin.HardshipFile{MemberID: w.zhang.ID, Tier: nuanxin.TierRelative, Year: 2026, Basis: "x"}); key(err) != "hardship.duplicate" {
+			t.Fatalf("a second active file for the year: %v", err)
+		}
+		rel := &nuanxin.HardshipFile{MemberID: w.li.ID, Tier: nuanxin.TierRelative, Year: 2026, Basis: "单亲，子女上学"}
+		if err := db.RegisterHardship(ctx, w.clerk, rel); err != nil {
+			t.Fatal(err)
+		}
+		warm := &nuanxin.Campaign{OrgID: w.tr.A.ID, Name: "2026年送温暖", Kind: nuanxin.CampaignWarmth, From: nuanxin.NewDate(2026, 11, 20),
+			To: nuanxin.NewDate(2027, 1, 31), Budget: 1000000, Cash: 50000,
+			Criteria: nuanxin.CampaignCriteria{HardshipTiers: []nuanxin.HardshipTier{nuanxin.TierDeep}}}
+		if err := db.CreateCampaign(ctx, w.clerk, warm); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := db.GenerateRoster(ctx, w.clerk, warm.ID)
+		if err != nil || rep.Added != 1 {
+			t.Fatalf("deep hardship only: %+v %v", rep, err)
+		}
+		if got := roster(t, db, w.clerk, warm.ID, 0); got[0].MemberID != w.zhang.ID || got[0].Category != nuanxin.CareHardship || got[0].Form != nuanxin.FormCash {
+			t.Fatalf("roster: %+v", got[0])
+		}
+		// Once 脱困, a file no longer selects.
+		if err := db.CloseHardship(ctx, w.clerk, rel.ID, nuanxin.NewDate(2026, 11, 1), "子女毕业就业，家庭收入超过标准"); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.FindCampaign(ctx, w.clerk, warm.ID)
+		got.Criteria.HardshipTiers = append(got.Criteria.HardshipTiers, nuanxin.TierRelative)
+		if err := db.UpdateCampaign(ctx, w.clerk, got); err != nil {
+			t.Fatal(err)
+		}
+		if rep, _ := db.GenerateRoster(ctx, w.clerk, warm.ID); rep.Added != 0 {
+			t.Fatalf("a closed file selected: %+v", rep)
+		}
+		files, err := db.FindHardshipFiles(ctx, w.auditor, 0, 0)
+		if err != nil || len(files) != 2 || files[0].Active == files[1].Active {
+			t.Fatalf("files: %+v %v", files, err)
+		}
+	})
+}

@@ -65,6 +65,25 @@ CREATE TABLE campaign_org_recipients (
 );
 CREATE INDEX campaign_org_recipients_campaign ON campaign_org_recipients(campaign_id, org_path);
 
+-- 困难职工档案: who is in hardship, of which tier, in which year; 送温暖
+-- campaigns select from the active files.
+CREATE TABLE hardship_files (
+    id         INTEGER PRIMARY KEY,
+    member_id  BIGINT NOT NULL REFERENCES members(id),
+    org_id     BIGINT NOT NULL REFERENCES orgs(id),
+    org_path   TEXT NOT NULL,
+    tier       TEXT NOT NULL CHECK (tier IN ('deep','relative','accident')),
+    year       INTEGER NOT NULL,
+    basis      TEXT NOT NULL,
+    active     BOOLEAN NOT NULL DEFAULT TRUE,
+    closed_on  TEXT,
+    close_note TEXT NOT NULL DEFAULT '',
+    created_by TEXT NOT NULL DEFAULT '',
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX hardship_files_member ON hardship_files(member_id, year);
+CREATE INDEX hardship_files_org ON hardship_files(org_path, year);
+
 -- What happened at the recipient: delivered, refused or unreachable.
 ALTER TABLE care_cases ADD COLUMN delivery TEXT NOT NULL DEFAULT '';
 CREATE INDEX care_cases_campaign ON care_cases(campaign_id, org_path);
@@ -72,6 +91,7 @@ CREATE INDEX care_cases_campaign ON care_cases(campaign_id, org_path);
 -- +goose Down
 DROP INDEX care_cases_campaign;
 ALTER TABLE care_cases DROP COLUMN delivery;
+DROP TABLE hardship_files;
 DROP TABLE campaign_org_recipients;
 DROP TABLE campaign_receipts;
 DROP TABLE campaign_allotments;

@@ -102,6 +102,13 @@ func campaignCriteriaText(c *nuanxin.Campaign) []string {
 	if cr.ChildStudent {
 		out = append(out, nuanxin.T("ui.campaign.crit.child_student"))
 	}
+	if len(cr.HardshipTiers) > 0 {
+		var ls []string
+		for _, t := range cr.HardshipTiers {
+			ls = append(ls, t.Label())
+		}
+		out = append(out, nuanxin.T("ui.campaign.crit.hardship", strings.Join(ls, "、")))
+	}
 	if len(cr.MemberIDs) > 0 {
 		out = append(out, nuanxin.T("ui.campaign.crit.members", len(cr.MemberIDs)))
 	}
@@ -183,6 +190,8 @@ type campaignFormData struct {
 	Heads       []payHeadGroup
 	Categories  []option
 	Checked     map[string]bool
+	Tiers       []option        // 困难职工档案 tiers (hardship.go)
+	TierChecked map[string]bool // the tiers ticked
 	Goods       []campaignGoodsRow
 	Allots      []campaignAllotRow
 	HolidayDate string
@@ -212,6 +221,9 @@ func campaignValues(c *nuanxin.Campaign) url.Values {
 	}
 	for _, k := range c.Criteria.Categories {
 		v.Add("category", string(k))
+	}
+	for _, t := range c.Criteria.HardshipTiers {
+		v.Add("hardship_tier", string(t))
 	}
 	for _, g := range c.Goods {
 		v.Add("goods_name", g.Name)
@@ -360,6 +372,11 @@ func (s *Server) campaignFromForm(ctx context.Context, sc *nuanxin.Scope, v url.
 			}
 		}
 	}
+	for _, t := range nuanxin.HardshipTiers {
+		if hasValue(v["hardship_tier"], string(t)) {
+			c.Criteria.HardshipTiers = append(c.Criteria.HardshipTiers, t)
+		}
+	}
 	for _, l := range campaignLines(v.Get("departments")) {
 		c.Criteria.Departments = append(c.Criteria.Departments, l.Text)
 	}
@@ -454,6 +471,10 @@ func (s *Server) fillCampaignForm(ctx context.Context, sc *nuanxin.Scope, d *cam
 	for _, k := range f.V["category"] {
 		d.Checked[k] = true
 	}
+	d.Tiers, d.TierChecked = hardshipTierOptions(), map[string]bool{}
+	for _, t := range f.V["hardship_tier"] {
+		d.TierChecked[t] = true
+	}
 	for _, x := range f.V["member_ids"] {
 		if id := formInt(x); id > 0 {
 			d.MemberIDs = append(d.MemberIDs, id)
@@ -535,7 +556,7 @@ func campaignFormFromQuery(q url.Values) *form {
 			v.Set(k, x)
 		}
 	}
-	for _, k := range []string{"category", "goods_name", "goods_unit", "goods_qty", "goods_value", "allot_org",
+	for _, k := range []string{"category", "hardship_tier", "goods_name", "goods_unit", "goods_qty", "goods_value", "allot_org",
 		"allot_budget", "allot_quota", "member_ids"} {
 		if xs, ok := q[k]; ok {
 			v[k] = xs

@@ -332,6 +332,12 @@ type memberData struct {
 	EventKinds []option
 	ToOrgs     []option
 	Care       *memberCare // 慰问记录 (care.go)
+	// 困难职工档案 (hardship.go): the card, and the 建档 or 结档 form sent
+	// back with its errors.
+	Hardship        *memberHardship
+	HardshipForm    *form
+	HardshipClose   *form
+	HardshipCloseID int64
 }
 
 // loadMember reads a member in scope, or fails with not found.
@@ -403,6 +409,10 @@ func (s *Server) memberPage(w http.ResponseWriter, r *http.Request, status int, 
 		d.Reveal = newForm(nil)
 	}
 	if d.Care, err = s.memberCareOf(ctx, sc, m); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Hardship, err = s.memberHardshipOf(ctx, sc, m, d.HardshipForm, d.HardshipCloseID, d.HardshipClose); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -73,6 +73,10 @@ func (s *Server) routes() []route {
 		{"GET", "/members/{id}/relatives/{rid}/edit", accessPage, nuanxin.PermMemberWrite, s.handleRelativeEdit},
 		{"POST", "/members/{id}/relatives/{rid}/edit", accessPage, nuanxin.PermMemberWrite, s.handleRelativeUpdate},
 		{"POST", "/members/{id}/relatives/{rid}/delete", accessPage, nuanxin.PermMemberWrite, s.handleRelativeDelete},
+		// 困难职工档案 (hardship.go).
+		{"POST", "/members/{id}/hardship", accessPage, nuanxin.PermCareWrite, s.handleHardshipRegister},
+		{"POST", "/members/{id}/hardship/{hid}/close", accessPage, nuanxin.PermCareWrite, s.handleHardshipClose},
+		{"GET", "/hardship", accessPage, nuanxin.PermCareRead, s.handleHardshipList},
 
 		{"GET", "/imports/{id}", accessPage, nuanxin.PermMemberWrite, s.handleImportJob},
 		{"GET", "/imports/{id}/progress", accessPage, nuanxin.PermMemberWrite, s.handleImportProgress},

@@ -72,7 +72,7 @@ func (f *fixture) freshUser(in bool) *nuanxin.User {
 
 func matrix() []matrixRow {
 	// the payment, policy and care import rows live beside their tests
-	return append(baseMatrix(), append(payRows(), append(polRows(), append(careImpRowsMatrix(), append(campaignRows(), campaignOrgRows()...)...)...)...)...)
+	return append(baseMatrix(), append(payRows(), append(polRows(), append(careImpRowsMatrix(), append(campaignRows(), append(campaignOrgRows(), hardshipRows()...)...)...)...)...)...)
 }
 
 func baseMatrix() []matrixRow {

@@ -41,6 +41,8 @@ type Config struct {
 	Policy  nuanxin.PolicyService
 	// Campaigns runs 专项活动 (campaign.go).
 	Campaigns nuanxin.CampaignService
+	// Hardship keeps the 困难职工档案 (hardship.go).
+	Hardship nuanxin.HardshipService
 	// PDFFont is the TTF font of 签收表 and 公示 PDFs; "" looks for LXGW
 	// WenKai where Debian installs it (report.FindCJKFont).
 	PDFFont string
@@ -68,6 +70,7 @@ type Server struct {
 	care      nuanxin.CareService
 	policy    nuanxin.PolicyService
 	campaigns nuanxin.CampaignService
+	hardship  nuanxin.HardshipService
 	pdfFont   string
 
 	version       string
@@ -103,6 +106,7 @@ func New(cfg Config) *Server {
 		care:          cfg.Care,
 		policy:        cfg.Policy,
 		campaigns:     cfg.Campaigns,
+		hardship:      cfg.Hardship,
 		pdfFont:       cfg.PDFFont,
 		version:       cfg.Version,
 		secureCookies: cfg.SecureCookies,

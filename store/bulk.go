@@ -6,15 +6,14 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"os" // TMPTRACE
 	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall" // TMPTRACE
-	"time"    // TMPTRACE
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/nuanxin/nuanxin"
 	"github.com/nuanxin/nuanxin/pinyin"
@@ -36,7 +35,8 @@ type bulkMember struct {
 
 // BulkCreateMembers inserts new members with their relatives and a 入会
 // event, all or nothing, with one audit entry for the batch. It is the path
-// of the demo generator and of large roster imports.
+// of the demo generator (roster imports write with insertBulkSQLite and
+// insertBulkPostgres).
 func (db *DB) BulkCreateMembers(ctx context.Context, s *nuanxin.Scope, recs []nuanxin.MemberRecord) error {
 	if len(recs) == 0 {
 		return nil
@@ -74,14 +74,14 @@ func (db *DB) BulkCreateMembers(ctx context.Context, s *nuanxin.Scope, recs []nu
 
 // prepareBulk computes the derived fields of records on every core.
 func (db *DB) prepareBulk(recs []nuanxin.MemberRecord) []bulkMember {
-	return db.prepareBulkOn(recs, runtime.NumCPU(), nil, nil)
+	return db.prepareBulkOn(recs, runtime.NumCPU(), nil, nil, nil)
 }
 
 // prepareBulkOn is prepareBulk on that many goroutines. hashes, if not
 // nil, are the records' 身份证号 hashes computed already. With orgs (those
 // of the records) it also makes the values insertBulkSQLite writes, so the
 // writer only hands them on.
-func (db *DB) prepareBulkOn(recs []nuanxin.MemberRecord, workers int, hashes []string, orgs map[int64]*nuanxin.Org) []bulkMember {
+func (db *DB) prepareBulkOn(recs []nuanxin.MemberRecord, workers int, names *nameKeys, hashes []string, orgs map[int64]*nuanxin.Org) []bulkMember {
 	prep := make([]bulkMember, len(recs))
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -97,8 +97,7 @@ func (db *DB) prepareBulkOn(recs []nuanxin.MemberRecord, workers int, hashes []s
 				} else {
 					b.sec = db.seal(r.Member.IDNumber)
 				}
-				b.py = pinyin.Sort(r.Member.Name)
-				b.keys = searchKeys(r.Member.Name)
+				b.py, b.keys = names.keys(r.Member.Name)
 				for _, rel := range r.Relatives {
 					b.rel = append(b.rel, db.seal(rel.IDNumber))
 				}
@@ -112,11 +111,50 @@ func (db *DB) prepareBulkOn(recs []nuanxin.MemberRecord, workers int, hashes []s
 	return prep
 }
 
+// nameKeys remembers the pinyin sort key and search keys of the names an
+// import has seen: names repeat (张伟, 王芳 …), and working out the
+// readings of a name is a fifth of preparing a row. A nil *nameKeys
+// remembers nothing.
+type nameKeys struct {
+	mu sync.Mutex
+	m  map[string]nameKey
+}
+
+type nameKey struct {
+	py   string
+	keys []string // shared by every member of the name: read only
+}
+
+// maxNameKeys bounds what a nameKeys holds (some 10 MB).
+const maxNameKeys = 1 << 16
+
+func (n *nameKeys) keys(name string) (string, []string) {
+	if n != nil {
+		n.mu.Lock()
+		k, ok := n.m[name]
+		n.mu.Unlock()
+		if ok {
+			return k.py, k.keys
+		}
+	}
+	k := nameKey{pinyin.Sort(name), searchKeys(name)}
+	if n != nil {
+		n.mu.Lock()
+		if n.m == nil {
+			n.m = map[string]nameKey{}
+		}
+		if len(n.m) < maxNameKeys {
+			n.m[name] = k
+		}
+		n.mu.Unlock()
+	}
+	return k.py, k.keys
+}
+
 // sealHashed is seal for a 身份证号 whose hash is known: the HMAC is a
 // third of sealing.
 func (db *DB) sealHashed(id, hash string) secretFields {
-	sec := secretFields{enc: db.box.Seal(id), hash: hash, masked: nuanxin.MaskIDNumber(id), tail: id[max(0, len(id)-4):]}
-	return sec
+	return secretFields{enc: db.box.Seal(id), hash: hash, masked: nuanxin.MaskIDNumber(id), tail: id[max(0, len(id)-4):]}
 }
 
 // insertBulk writes prepared records whose orgs (checked by the caller) are
@@ -435,13 +473,9 @@ func (tx *Tx) rebuildIndexesAround(ctx context.Context, fn func() error) error {
 			return err
 		}
 	}
-	tt0 := time.Now() // TMPTRACE
 	if err := fn(); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "TRACE run %v cpu %v\n", time.Since(tt0), cpuNowTMP())                        // TMPTRACE
-	tt0 = time.Now()                                                                                     // TMPTRACE
-	defer func() { fmt.Fprintf(os.Stderr, "TRACE indexes %v cpu %v\n", time.Since(tt0), cpuNowTMP()) }() // TMPTRACE
 	// What the import read (a million-row file's strings, its batches) is
 	// garbage now: hand it back before the sorts take their memory.
 	debug.FreeOSMemory()
@@ -455,15 +489,13 @@ func (tx *Tx) rebuildIndexesAround(ctx context.Context, fn func() error) error {
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", -indexBuildCache)); err != nil {
 		return err
 	}
+	defer tx.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = %d", cache))
 	for _, i := range idx {
-		tt1 := time.Now() // TMPTRACE
 		if _, err := tx.ExecContext(ctx, i.sql); err != nil {
 			return fmt.Errorf("重建索引 %s 失败: %w", i.name, err)
 		}
-		fmt.Fprintf(os.Stderr, "TRACE index %s %v\n", i.name, time.Since(tt1)) // TMPTRACE
 	}
-	_, err = tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", cache))
-	return err
+	return nil
 }
 
 // The bulk path of a SQLite import. modernc's SQLite costs a few
@@ -503,28 +535,30 @@ func bulkSettings() [][2]string {
 // scanned, which beat a larger cache at 100k and 1M rows.
 const indexBuildCache = 16384
 
-// bulkTx runs fn in a write transaction like withTx, on the writer
-// connection held for the whole import with bulkSettings in force. w gives
-// fn the driver connection under the transaction.
+// bulkTx runs fn in a write transaction like withTx, on a connection held
+// for the whole import (on SQLite the writer, with bulkSettings in force).
+// w gives fn the driver connection under the transaction.
 func (db *DB) bulkTx(ctx context.Context, s *nuanxin.Scope, fn func(tx *Tx, w *rawWriter) error) (err error) {
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	restore, err := setPragmas(ctx, conn, bulkSettings())
-	defer func() {
-		if rerr := restore(); rerr != nil {
-			// A writer left without foreign keys or CHECK constraints must
-			// not serve the next transaction: have the pool close it.
-			conn.Raw(func(any) error { return driver.ErrBadConn })
-			if err == nil {
-				err = rerr
+	if db.dialect == SQLite {
+		restore, serr := setPragmas(ctx, conn, bulkSettings())
+		defer func() {
+			if rerr := restore(); rerr != nil {
+				// A writer left without foreign keys or CHECK constraints
+				// must not serve the next transaction: have the pool close it.
+				conn.Raw(func(any) error { return driver.ErrBadConn })
+				if err == nil {
+					err = rerr
+				}
 			}
+		}()
+		if serr != nil {
+			return serr
 		}
-	}()
-	if err != nil {
-		return err
 	}
 	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -543,11 +577,9 @@ func (db *DB) bulkTx(ctx context.Context, s *nuanxin.Scope, fn func(tx *Tx, w *r
 		sqlTx.Rollback()
 		return err
 	}
-	tt0 := time.Now() // TMPTRACE
 	if err := sqlTx.Commit(); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "TRACE commit %v\n", time.Since(tt0)) // TMPTRACE
 	if tx.authChanged {
 		db.sessions.clear()
 	}
@@ -588,7 +620,9 @@ type rawWriter struct {
 	stmts map[string]driver.Stmt
 }
 
-func (w *rawWriter) exec(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
+// exec runs q with args. A statement to be run again (keep) stays
+// prepared until close; any other is closed after the run.
+func (w *rawWriter) exec(ctx context.Context, q string, args []driver.NamedValue, keep bool) (driver.Result, error) {
 	var res driver.Result
 	err := w.conn.Raw(func(dc any) error {
 		st := w.stmts[q]
@@ -597,13 +631,38 @@ func (w *rawWriter) exec(ctx context.Context, q string, args []driver.NamedValue
 			if st, err = dc.(driver.ConnPrepareContext).PrepareContext(ctx, q); err != nil {
 				return err
 			}
-			w.stmts[q] = st
+			if keep {
+				w.stmts[q] = st
+			} else {
+				defer st.Close()
+			}
 		}
 		var err error
 		res, err = st.(driver.StmtExecContext).ExecContext(ctx, args)
 		return err
 	})
 	return res, err
+}
+
+// copyFrom writes rows into table with PostgreSQL's COPY, in the
+// transaction of w's connection: a fraction of the server's work for the
+// same rows as multi-row INSERTs (no statement of thousands of
+// parameters to parse, plan and bind).
+func (w *rawWriter) copyFrom(ctx context.Context, table string, cols []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return w.conn.Raw(func(dc any) error {
+		c, ok := dc.(interface{ Conn() *pgx.Conn })
+		if !ok {
+			return fmt.Errorf("copy %s: not a pgx connection (%T)", table, dc)
+		}
+		n, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		if err == nil && n != int64(len(rows)) {
+			err = fmt.Errorf("copy %s: %d of %d rows", table, n, len(rows))
+		}
+		return err
+	})
 }
 
 func (w *rawWriter) close() {
@@ -712,7 +771,7 @@ func (b *rowBatch) flush(ctx context.Context) error {
 		q = valuesSQL(b.table, b.cols, b.tuple, b.rows)
 		b.full = q
 	}
-	res, err := b.w.exec(ctx, q, b.args)
+	res, err := b.w.exec(ctx, q, b.args, b.rows == bulkRowsPerStmt)
 	if err == nil && b.done != nil {
 		err = b.done(res, b.rows)
 	}
@@ -783,13 +842,13 @@ func (tx *Tx) insertBulkSQLite(ctx context.Context, w *rawWriter, prep []bulkMem
 	var args rawArgs
 	args.add(ids[0], ids[len(ids)-1])
 	if _, err := w.exec(ctx, `INSERT OR FAIL INTO member_keys (key, org_path, member_id)
-		SELECT name, org_path, id FROM members WHERE id BETWEEN ? AND ?`, args); err != nil {
+		SELECT name, org_path, id FROM members WHERE id BETWEEN ? AND ?`, args, true); err != nil {
 		return nil, fmt.Errorf("insert member_keys: %w", err)
 	}
 	args = args[:0]
 	args.add(tx.db.today().String(), by, now, ids[0], ids[len(ids)-1])
 	if _, err := w.exec(ctx, `INSERT OR FAIL INTO member_events (member_id, kind, date, from_org_id, to_org_id, notes, username, created_at)
-		SELECT id, 'join', COALESCE(join_date, ?), NULL, org_id, '', ?, ? FROM members WHERE id BETWEEN ? AND ? ORDER BY id`, args); err != nil {
+		SELECT id, 'join', COALESCE(join_date, ?), NULL, org_id, '', ?, ? FROM members WHERE id BETWEEN ? AND ? ORDER BY id`, args, true); err != nil {
 		return nil, fmt.Errorf("insert member_events: %w", err)
 	}
 
@@ -869,8 +928,101 @@ func bulkCheck(m *nuanxin.Member) error {
 	return nil
 }
 
-func cpuNowTMP() time.Duration { // TMPTRACE
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+// insertBulkPostgres is insertBulk with COPY (bulkTx on PostgreSQL): the
+// same rows, ids from the sequence as reserveIDs hands them out.
+func (tx *Tx) insertBulkPostgres(ctx context.Context, w *rawWriter, prep []bulkMember, orgs map[int64]*nuanxin.Org) ([]int64, error) {
+	ids, err := tx.reserveIDs(ctx, "members", len(prep))
+	if err != nil {
+		return nil, err
+	}
+	now := ms(tx.now)
+	today := tx.db.today()
+	by := ""
+	if tx.scope != nil {
+		by = tx.scope.Username
+	}
+	members := make([][]any, 0, len(prep))
+	var keys, rels, events [][]any
+	for i := range prep {
+		b := &prep[i]
+		m := b.rec.Member
+		m.ID = ids[i]
+		o := orgs[m.OrgID]
+		m.OrgPath, m.OrgName, m.Pinyin, m.IDMasked, m.Version = o.Path, o.Name, b.py, b.sec.masked, 1
+		m.CreatedAt, m.UpdatedAt = tx.now, tx.now
+		if m.Status == "" {
+			m.Status = nuanxin.StatusMember
+		}
+		members = append(members, []any{m.ID, m.OrgID, m.OrgPath, m.Name, m.Pinyin, b.sec.enc, b.sec.hash, b.sec.masked, b.sec.tail,
+			pgStr(string(m.Sex)), pgDate(m.BirthDate), int32(birthMD(m.BirthDate)), pgStr(m.Phone), m.Ethnicity, m.Political, m.Education,
+			string(m.Category), m.Department, m.Post, pgStr(m.EmployeeNo), pgDate(m.HireDate), pgDate(m.JoinDate), string(m.Status),
+			pgStr(m.CardNo), m.Notes, int32(1), now, now})
+		for _, k := range b.keys {
+			keys = append(keys, []any{k, m.OrgPath, m.ID})
+		}
+		for j, r := range b.rec.Relatives {
+			r.MemberID = m.ID
+			rs := b.rel[j]
+			rels = append(rels, []any{m.ID, string(r.Relation), r.Name, rs.enc, pgStr(rs.hash), rs.masked, pgStr(string(r.Sex)),
+				pgDate(r.BirthDate), r.School, pgStr(r.Phone), r.Notes, now, now})
+		}
+		joined := m.JoinDate
+		if joined.IsZero() {
+			joined = today
+		}
+		events = append(events, []any{m.ID, string(nuanxin.EventJoin), joined.Time(), nil, m.OrgID, "", by, now})
+		for _, e := range b.rec.Events {
+			e.MemberID = m.ID
+			from := any(nil)
+			if e.Kind == nuanxin.EventTransferOut {
+				from = m.OrgID
+			}
+			var to any
+			if e.ToOrgID != 0 {
+				to = e.ToOrgID
+			}
+			events = append(events, []any{m.ID, string(e.Kind), pgDate(e.Date), from, to, e.Notes, by, now})
+		}
+	}
+	if err := w.copyFrom(ctx, "members", memberInsertCols, members); err != nil {
+		if isUnique(err, "id_hash") {
+			return nil, nuanxin.Errorf(nuanxin.ECONFLICT, "member.id.elsewhere")
+		}
+		if isUnique(err, "card_no") {
+			return nil, nuanxin.Invalid("card_no", "member.card.duplicate", "")
+		}
+		return nil, fmt.Errorf("copy members: %w", err)
+	}
+	for _, t := range []struct {
+		table string
+		cols  []string
+		rows  [][]any
+	}{
+		{"member_keys", []string{"key", "org_path", "member_id"}, keys},
+		{"relatives", []string{"member_id", "relation", "name", "id_enc", "id_hash", "id_masked", "sex",
+			"birth_date", "school", "phone", "notes", "created_at", "updated_at"}, rels},
+		{"member_events", []string{"member_id", "kind", "date", "from_org_id", "to_org_id", "notes", "username", "created_at"}, events},
+	} {
+		if err := w.copyFrom(ctx, t.table, t.cols, t.rows); err != nil {
+			return nil, fmt.Errorf("copy %s: %w", t.table, err)
+		}
+	}
+	return ids, nil
+}
+
+// pgStr and pgDate are a value COPY encodes for a nullable TEXT or DATE
+// column (COPY's binary format takes a time.Time for a DATE, not the
+// text Date.Value gives).
+func pgStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func pgDate(d nuanxin.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.Time()
 }

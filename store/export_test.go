@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+
+	"github.com/nuanxin/nuanxin"
 )
 
 // ExecForTest lets tests tamper with rows the API never changes.
@@ -26,4 +29,26 @@ func SetBulkImportRows(n int) (restore func()) {
 	old := bulkImportRows
 	bulkImportRows = n
 	return func() { bulkImportRows = old }
+}
+
+// WriterPragmaForTest reads a setting of the writer connection.
+func (db *DB) WriterPragmaForTest(ctx context.Context, name string) (string, error) {
+	var v string
+	err := db.write.QueryRowContext(ctx, "PRAGMA "+name).Scan(&v)
+	return v, err
+}
+
+// RawDateForTest is the bulk path's date value.
+func RawDateForTest(d nuanxin.Date) any { return rawDate(d) }
+
+// SealHashedForTest seals id as the bulk path does, with its hash known,
+// and returns the fields seal gives and the opened number.
+func (db *DB) SealHashedForTest(id string) (hash, masked, tail, opened string, err error) {
+	s := db.sealHashed(id, db.hash(id))
+	want := db.seal(id)
+	if s.hash != want.hash || s.masked != want.masked || s.tail != want.tail {
+		return "", "", "", "", fmt.Errorf("sealHashed %+v, seal %+v", s, want)
+	}
+	opened, err = db.box.Open(s.enc)
+	return s.hash, s.masked, s.tail, opened, err
 }

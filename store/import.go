@@ -1,9 +1,6 @@
 package store
 
 import (
-	"fmt"  // TMPTRACE
-	"os"   // TMPTRACE
-	"time" // TMPTRACE
 	"context"
 	"database/sql"
 	"encoding/hex"
@@ -47,7 +44,7 @@ func (db *DB) ImportMembers(ctx context.Context, s *nuanxin.Scope, src nuanxin.M
 		return nil, nuanxin.Invalid("org_id", "member.org.closed")
 	}
 	im := &importer{db: db, s: s, src: src, root: root, opt: opt, today: db.today(), workers: runtime.NumCPU(),
-		rep: &nuanxin.ImportReport{DryRun: opt.DryRun, Errors: []nuanxin.RowError{}},
+		rep:    &nuanxin.ImportReport{DryRun: opt.DryRun, Errors: []nuanxin.RowError{}},
 		seenID: map[[16]byte]int{}, seenEmp: map[string]int{}, seenCard: map[string]int{}, seenMember: map[int64]int{}}
 	if err := im.loadOrgs(ctx, cachedReader{db}); err != nil {
 		return nil, err
@@ -82,11 +79,7 @@ func (db *DB) ImportMembers(ctx context.Context, s *nuanxin.Scope, src nuanxin.M
 		}
 		return im.run(ctx, tx, tx)
 	}
-	if db.dialect == SQLite {
-		err = db.bulkTx(ctx, s, write)
-	} else {
-		err = db.withTx(ctx, s, func(tx *Tx) error { return write(tx, nil) })
-	}
+	err = db.bulkTx(ctx, s, write)
 	if err != nil {
 		return nil, err
 	}
@@ -121,10 +114,11 @@ type importer struct {
 	// empty: the installation had no member when the import began (read
 	// in the transaction that writes), so no row can match a stored one.
 	empty bool
-	// w is the driver connection of SQLite's bulk path (bulkTx).
+	// w is the driver connection under the import's transaction (bulkTx).
 	w *rawWriter
 	// workers is how many goroutines prepare a batch's rows.
 	workers int
+	names   nameKeys
 }
 
 func (im *importer) loadOrgs(ctx context.Context, q querier) error {
@@ -192,8 +186,7 @@ func (im *importer) run(ctx context.Context, q querier, tx *Tx) error {
 	// Nothing was stored when the import began, so no batch is looked up
 	// in the database: while one batch is written (SQLite's single writer
 	// on one core), the next is read, checked, encrypted and hashed on the
-	// others.
-	// One core is the writer's: the batches are prepared on the others.
+	// other cores.
 	im.workers = max(1, runtime.NumCPU()-1)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -214,16 +207,8 @@ func (im *importer) run(ctx context.Context, q querier, tx *Tx) error {
 			}
 		})
 	}()
-	var tWait, tApply time.Duration // TMPTRACE
-	tw := time.Now()                 // TMPTRACE
-	defer func() { fmt.Fprintf(os.Stderr, "TRACE wait %v apply %v\n", tWait, tApply) }() // TMPTRACE
 	for p := range plans {
-		tWait += time.Since(tw) // TMPTRACE
-		ta := time.Now()        // TMPTRACE
-		err := im.apply(ctx, tx, p)
-		tApply += time.Since(ta) // TMPTRACE
-		tw = time.Now()          // TMPTRACE
-		if err != nil {
+		if err := im.apply(ctx, tx, p); err != nil {
 			cancel()
 			for range plans {
 			}
@@ -545,14 +530,14 @@ func (im *importer) check(ctx context.Context, q querier, rows []*importRow, wri
 	}
 	if write && len(p.creates) > 0 {
 		var orgs map[int64]*nuanxin.Org // only the SQLite bulk path takes values made ready
-		if im.w != nil {
+		if im.db.dialect == SQLite {
 			orgs = im.orgs
 		}
 		hashes := make([]string, len(p.createRows))
 		for i, r := range p.createRows {
 			hashes[i] = r.hash
 		}
-		p.prep = im.db.prepareBulkOn(p.creates, im.workers, hashes, orgs)
+		p.prep = im.db.prepareBulkOn(p.creates, im.workers, &im.names, hashes, orgs)
 	}
 	return p, nil
 }
@@ -568,10 +553,10 @@ func (im *importer) apply(ctx context.Context, tx *Tx, p *batchPlan) error {
 		if len(p.prep) > 0 {
 			var ids []int64
 			var err error
-			if im.w != nil {
+			if im.db.dialect == SQLite {
 				ids, err = tx.insertBulkSQLite(ctx, im.w, p.prep, im.orgs)
 			} else {
-				ids, err = tx.insertBulk(ctx, p.prep, im.orgs)
+				ids, err = tx.insertBulkPostgres(ctx, im.w, p.prep, im.orgs)
 			}
 			if err != nil {
 				return err

@@ -339,3 +339,121 @@ func TestImportMembersMaskedRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// TestImportMembersBulkWrite checks what a first import writes through the
+// bulk path (SQLite: its own session settings, rows without ids, derived
+// keys and events) field by field, and that the writer is left as it was.
+func TestImportMembersBulkWrite(t *testing.T) {
+	defer store.SetBulkImportRows(1000)()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		tr := newTree(t, db)
+		surnames := []string{"张", "单", "欧阳", "曾", "吕"}
+		given := []rune("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚文华红鹏飞田贤布一鸣春生秋冬东西南北山水")
+		const n = 1234 // more than two multi-row INSERTs, a partial one last
+		var rows []*nuanxin.MemberRow
+		for i := 0; i < n; i++ {
+			birth := nuanxin.NewDate(1970, 1, 1).AddDays(i)
+			name := surnames[i%len(surnames)] + string(given[i/5%len(given)]) + string(given[i/200%len(given)])
+			m := nuanxin.Member{Name: name, IDNumber: idn("430102", birth.Time().Format("20060102"), 100+i%800),
+				Category: nuanxin.CategoryActive, Department: "运行部", Phone: fmt.Sprintf("139%08d", i), JoinDate: nuanxin.NewDate(2001, 2, 3)}
+			fields := []string{"name", "id_number", "category", "department", "phone", "join_date"}
+			if i%100 == 7 {
+				m.Status = nuanxin.StatusReserved
+				fields = append(fields, "status")
+			}
+			if i%3 == 0 {
+				m.JoinDate = nuanxin.Date{} // the 入会 event falls back to today
+			}
+			r := row(i+3, m, fields...)
+			if i%50 == 9 {
+				r.OrgRef = "HX-A1"
+			}
+			rows = append(rows, r)
+		}
+		rep := importRows(t, db, sys, tr.A.ID, false, rows...)
+		if counts(rep) != fmt.Sprintf("c%d u0 n0 r0", n) {
+			t.Fatalf("import = %s %+v", counts(rep), rep.Errors[:min(3, len(rep.Errors))])
+		}
+		// Ids follow the file.
+		var prev int64
+		for _, p := range rep.Preview {
+			if p.MemberID <= prev {
+				t.Fatalf("row %d got id %d after %d", p.Row, p.MemberID, prev)
+			}
+			prev = p.MemberID
+		}
+		first := rep.Preview[0].MemberID
+		for _, i := range []int{0, 7, 9, 300, n - 1} {
+			in := rows[i].Member
+			m, err := db.FindMemberByID(ctx, sys, first+int64(i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantOrg, wantStatus := tr.A.ID, nuanxin.StatusMember
+			if i%50 == 9 {
+				wantOrg = tr.A1.ID
+			}
+			if i%100 == 7 {
+				wantStatus = nuanxin.StatusReserved
+			}
+			if m.Name != in.Name || m.OrgID != wantOrg || m.Status != wantStatus || m.Phone != in.Phone || m.Department != "运行部" ||
+				m.Category != nuanxin.CategoryActive || m.JoinDate != in.JoinDate || m.BirthDate.IsZero() || m.Sex == "" ||
+				m.IDMasked != nuanxin.MaskIDNumber(in.IDNumber) || m.Pinyin == "" || m.Version != 1 {
+				t.Fatalf("row %d stored as %+v", i, m)
+			}
+			if id, err := db.RevealIDNumber(ctx, sys, m.ID, "核对"); err != nil || id != in.IDNumber {
+				t.Fatalf("row %d: 身份证号 %q %v", i, id, err)
+			}
+			ev, err := db.FindMemberEvents(ctx, sys, m.ID)
+			if err != nil || len(ev) == 0 || ev[0].Kind != nuanxin.EventJoin || ev[0].ToOrgID != wantOrg {
+				t.Fatalf("row %d events %+v %v", i, ev, err)
+			}
+			if (i%100 == 7) != (len(ev) == 2 && ev[1].Kind == nuanxin.EventReserve) {
+				t.Fatalf("row %d events %+v", i, ev)
+			}
+			if in.JoinDate.IsZero() == (ev[0].Date == in.JoinDate) {
+				t.Fatalf("row %d joined %s, event on %s", i, in.JoinDate, ev[0].Date)
+			}
+			// Found by name and by pinyin: the keys were written.
+			for _, q := range []string{m.Name, m.Pinyin} {
+				l, err := db.FindMembers(ctx, sys, nuanxin.MemberFilter{OrgID: wantOrg, Query: q})
+				found := false
+				for _, x := range l.Members {
+					found = found || x.ID == m.ID
+				}
+				if err != nil || !found {
+					t.Fatalf("row %d not found by %q: %v", i, q, err)
+				}
+			}
+		}
+		if db.Dialect() != store.SQLite {
+			return
+		}
+		// The writer's settings are back, CHECK constraints included.
+		for name, want := range map[string]string{"foreign_keys": "1", "ignore_check_constraints": "0", "temp_store": "2"} {
+			if v, err := db.WriterPragmaForTest(ctx, name); err != nil || v != want {
+				t.Fatalf("PRAGMA %s = %q %v after the import, want %s", name, v, err, want)
+			}
+		}
+		if _, err := db.ExecForTest(ctx, `UPDATE members SET category = 'bogus' WHERE id = $1`, first); err == nil {
+			t.Fatal("CHECK constraint not enforced after the import")
+		}
+	})
+}
+
+func TestBulkValues(t *testing.T) {
+	for d := nuanxin.NewDate(1899, 12, 25); d.Year < 2101; d = d.AddDays(37) {
+		if got := store.RawDateForTest(d); got != d.String() {
+			t.Fatalf("%v: %v", d, got)
+		}
+	}
+	if got := store.RawDateForTest(nuanxin.Date{}); got != nil {
+		t.Fatalf("zero date: %v", got)
+	}
+	db := storetest.Open(t)
+	id := idn("430102", "19850315", 101)
+	hash, masked, tail, opened, err := db.SealHashedForTest(id)
+	if err != nil || opened != id || masked != nuanxin.MaskIDNumber(id) || tail != id[14:] || len(hash) != 32 {
+		t.Fatalf("sealHashed = %q %q %q %q %v", hash, masked, tail, opened, err)
+	}
+}

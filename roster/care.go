@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -760,92 +759,4 @@ func WriteCareRejectedRows(w io.Writer, path string, opt ImportOptions, rep *nua
 		return herr
 	}
 	return writeRejectedFrom(w, b, sheet, h, rep)
-}
-
-// pickSheetWith is pickSheet with the header detection of a kind of file:
-// the sheet opt names, or with Sheet -1 the first visible sheet detect
-// finds a header on, else the first visible sheet (and why it has none).
-// pickSheet in import.go is this with DetectHeader.
-func pickSheetWith(b *Book, opt ImportOptions, detect func([]Row, map[int]Field) (*Header, error)) (int, []Row, *Header, error, error) {
-	sheets := b.Sheets()
-	try := func(i int) ([]Row, *Header, error, error) {
-		rows, err := b.Rows(i)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		defer rows.Close()
-		head, err := Head(rows, headerScan+SampleRows)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		h, herr := detect(head, opt.Mapping)
-		return head, h, herr, nil
-	}
-	if opt.Sheet >= 0 {
-		if opt.Sheet >= len(sheets) {
-			return 0, nil, nil, nil, nuanxin.Invalid("sheet", "roster.import.no_sheet", opt.Sheet+1)
-		}
-		head, h, herr, err := try(opt.Sheet)
-		return opt.Sheet, head, h, herr, err
-	}
-	first := -1
-	var firstHead []Row
-	var firstErr error
-	for _, s := range sheets {
-		if s.Hidden {
-			continue
-		}
-		head, h, herr, err := try(s.Index)
-		if err != nil {
-			return 0, nil, nil, nil, err
-		}
-		if h != nil {
-			return s.Index, head, h, nil, nil
-		}
-		if first < 0 {
-			first, firstHead, firstErr = s.Index, head, herr
-		}
-	}
-	if first < 0 {
-		return 0, nil, nil, nil, nuanxin.Invalid("sheet", "roster.import.no_visible_sheet")
-	}
-	return first, firstHead, nil, firstErr, nil
-}
-
-// writeRejectedFrom cuts the rejected rows of rep (and the header row)
-// from a sheet and writes them with their reasons (warnings are not
-// reasons: a warned row was imported). WriteRejectedRows in import.go
-// does the same for rosters.
-func writeRejectedFrom(w io.Writer, b *Book, sheet int, h *Header, rep *nuanxin.ImportReport) error {
-	why := map[int][]string{}
-	for _, e := range rep.Errors {
-		if e.Warning {
-			continue
-		}
-		r := e.Reason
-		if e.Column != "" {
-			r = e.Column + "：" + r
-		}
-		why[e.Row] = append(why[e.Row], r)
-	}
-	nums := append([]int(nil), rep.RejectedRows...)
-	sort.Ints(nums)
-	var header []string
-	var out []RejectedRow
-	err := RejectedRows(b, sheet, h.Row, nums, func(r Row) error {
-		cells := make([]string, len(r.Cells))
-		for i, c := range r.Cells {
-			cells[i] = c.Text(b.Date1904()) // dates as 2024-03-05, not serials
-		}
-		if r.Num == h.Row {
-			header = cells
-			return nil
-		}
-		out = append(out, RejectedRow{Row: r.Num, Cells: cells, Reasons: why[r.Num]})
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return WriteRejected(w, header, out)
 }

@@ -58,10 +58,15 @@ func Inspect(path string, opt ImportOptions) (*Inspection, error) {
 	return in, nil
 }
 
-// pickSheet returns the sheet to read, its first rows, and its header (or
-// why there is none). With Sheet -1 the first visible sheet with a header
-// wins, else the first visible sheet.
+// pickSheet is pickSheetWith the roster's header detection.
 func pickSheet(b *Book, opt ImportOptions) (int, []Row, *Header, error, error) {
+	return pickSheetWith(b, opt, DetectHeader)
+}
+
+// pickSheetWith is pickSheet with the header detection of a kind of file:
+// the sheet opt names, or with Sheet -1 the first visible sheet detect
+// finds a header on, else the first visible sheet (and why it has none).
+func pickSheetWith(b *Book, opt ImportOptions, detect func([]Row, map[int]Field) (*Header, error)) (int, []Row, *Header, error, error) {
 	sheets := b.Sheets()
 	try := func(i int) ([]Row, *Header, error, error) {
 		rows, err := b.Rows(i)
@@ -73,7 +78,7 @@ func pickSheet(b *Book, opt ImportOptions) (int, []Row, *Header, error, error) {
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		h, herr := DetectHeader(head, opt.Mapping)
+		h, herr := detect(head, opt.Mapping)
 		return head, h, herr, nil
 	}
 	if opt.Sheet >= 0 {
@@ -186,6 +191,13 @@ func WriteRejectedRows(w io.Writer, path string, opt ImportOptions, rep *nuanxin
 	if h == nil {
 		return herr
 	}
+	return writeRejectedFrom(w, b, sheet, h, rep)
+}
+
+// writeRejectedFrom cuts the rejected rows of rep (and the header row)
+// from a sheet and writes them with their reasons (warnings are not
+// reasons: a warned row was imported).
+func writeRejectedFrom(w io.Writer, b *Book, sheet int, h *Header, rep *nuanxin.ImportReport) error {
 	why := map[int][]string{}
 	for _, e := range rep.Errors {
 		if e.Warning {
@@ -201,7 +213,7 @@ func WriteRejectedRows(w io.Writer, path string, opt ImportOptions, rep *nuanxin
 	sort.Ints(nums)
 	var header []string
 	var out []RejectedRow
-	err = RejectedRows(b, sheet, h.Row, nums, func(r Row) error {
+	err := RejectedRows(b, sheet, h.Row, nums, func(r Row) error {
 		cells := make([]string, len(r.Cells))
 		for i, c := range r.Cells {
 			cells[i] = c.Text(b.Date1904()) // dates as 2024-03-05, not serials

@@ -1180,35 +1180,47 @@ func (s *Server) handleCampaignSignoff(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	page, done := s.campaignSheetOut(w, r, c, sheet, "cases", sheet.Title+"-"+sheet.OrgName+".pdf")
+	if done {
+		return
+	}
+	s.writeCampaignPrintPage(w, page, c, org)
+}
+
+// campaignSheetOut writes a campaign 签收表 as PDF (?format=pdf) or
+// renders its HTML for the caller's print page, and audits either: the
+// names and amounts of real people leave the system. done reports that
+// the response has been written.
+func (s *Server) campaignSheetOut(w http.ResponseWriter, r *http.Request, c *nuanxin.Campaign, sheet *report.SignOffSheet, rowsKey, pdfName string) (page []byte, done bool) {
 	pdf := r.URL.Query().Get("format") == "pdf"
 	var buf bytes.Buffer
 	format := "html"
 	if pdf {
 		font, ok := s.payFont(w, r)
 		if !ok {
-			return
+			return nil, true
 		}
 		if err := report.WriteSignOffPDF(&buf, sheet, font); err != nil {
 			s.payPDFFailed(w, r, err)
-			return
+			return nil, true
 		}
 		format = "pdf"
 	} else if err := report.WriteSignOffHTML(&buf, sheet); err != nil {
 		s.fail(w, r, err)
-		return
+		return nil, true
 	}
 	after, _ := json.Marshal(map[string]any{"format": format, "title": sheet.Title, "org": sheet.OrgName,
-		"cases": len(sheet.Rows), "total": sheet.Total.String()})
+		rowsKey: len(sheet.Rows), "total": sheet.Total.String()})
 	if err := s.audit.RecordAudit(r.Context(), scopeOf(r), &nuanxin.AuditEvent{Action: "care.signoff_print",
 		Entity: "campaign", EntityID: c.ID, OrgPath: c.OrgPath, After: string(after)}); err != nil {
 		s.fail(w, r, err)
-		return
+		return nil, true
 	}
 	if pdf {
-		writePDF(w, buf.Bytes(), sheet.Title+"-"+sheet.OrgName+".pdf", "signoff.pdf")
-		return
+		writePDF(w, buf.Bytes(), pdfName, "signoff.pdf")
+		return nil, true
 	}
-	s.writeCampaignPrintPage(w, buf.Bytes(), c, org)
+	return buf.Bytes(), false
 }
 
 // writeCampaignPrintPage is writePrintPage of care_pay.go for a

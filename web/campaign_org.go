@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -408,36 +407,12 @@ func (s *Server) handleCampaignOrgsSignoff(w http.ResponseWriter, r *http.Reques
 		sheet.Rows = append(sheet.Rows, row)
 		sheet.Total += x.Value()
 	}
-	pdf := r.URL.Query().Get("format") == "pdf"
-	var buf bytes.Buffer
-	format := "html"
-	if pdf {
-		font, ok := s.payFont(w, r)
-		if !ok {
-			return
-		}
-		if err := report.WriteSignOffPDF(&buf, sheet, font); err != nil {
-			s.payPDFFailed(w, r, err)
-			return
-		}
-		format = "pdf"
-	} else if err := report.WriteSignOffHTML(&buf, sheet); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	after, _ := json.Marshal(map[string]any{"format": format, "title": sheet.Title, "org": sheet.OrgName,
-		"orgs": len(sheet.Rows), "total": sheet.Total.String()})
-	if err := s.audit.RecordAudit(r.Context(), scopeOf(r), &nuanxin.AuditEvent{Action: "care.signoff_print",
-		Entity: "campaign", EntityID: c.ID, OrgPath: c.OrgPath, After: string(after)}); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if pdf {
-		writePDF(w, buf.Bytes(), sheet.Title+".pdf", "signoff.pdf")
+	page, done := s.campaignSheetOut(w, r, c, sheet, "orgs", sheet.Title+".pdf")
+	if done {
 		return
 	}
 	base := fmt.Sprintf("/campaigns/%d", c.ID)
-	s.writeReportPage(w, buf.Bytes(), base+"#orgs", base+"/orgs/signoff?format=pdf", "")
+	s.writeReportPage(w, page, base+"#orgs", base+"/orgs/signoff?format=pdf", "")
 }
 
 // campaignNoticePeriod reads ?from=&to= (default today and six days on);

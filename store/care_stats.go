@@ -132,13 +132,15 @@ func (db *DB) careTodo(ctx context.Context, s *nuanxin.Scope, orgID int64, today
 	}
 	// Counts by org and status, then each line goes to whoever acts on it:
 	// a submitted case waits for review, or for approval where the org
-	// approves in one step.
+	// approves in one step. Imported historical records are paid with no
+	// signature to collect, so they never wait for one.
 	var args []any
 	cond := within("c.org_path", nuanxin.PermCareRead, &args)
 	args = append(args, s.UserID)
 	rows, err := db.read.QueryContext(ctx, `SELECT c.org_path, c.status, COUNT(*),
 		SUM(CASE WHEN c.drafted_by = $`+itoa(len(args))+` THEN 1 ELSE 0 END)
 		FROM care_cases c WHERE `+cond+` AND c.status IN ('draft','submitted','reviewed','approved','paid')
+		AND NOT (c.status = 'paid' AND c.historical)
 		GROUP BY c.org_path, c.status`, args...)
 	if err != nil {
 		return nil, err

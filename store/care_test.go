@@ -669,6 +669,10 @@ func TestImportCareHistory(t *testing.T) {
 		if err != nil || rep.Created != 2 {
 			t.Fatalf("commit: %+v %v", rep, err)
 		}
+		// History is paid with nothing left to sign.
+		if todo, _ := db.CareTodoCounts(ctx, w.clerk, 0); todo.ToSign != 0 {
+			t.Fatalf("historical records wait for signatures: %+v", todo)
+		}
 		list, _ := db.FindCareCases(ctx, w.auditor, nuanxin.CareFilter{})
 		for _, c := range list.Cases {
 			if c.Status != nuanxin.CarePaid || !c.Historical || c.PaidOn != c.EventDate {

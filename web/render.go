@@ -196,7 +196,7 @@ func menuFor(sc *nuanxin.Scope) []menuItem {
 		m = append(m, menuItem{"care", "/care", nuanxin.T("ui.care.nav.care"), "care"},
 			menuItem{"care_batches", "/care/batches", nuanxin.T("ui.care.nav.batches"), "batches"},
 			menuItem{"campaigns", "/campaigns", nuanxin.T("ui.campaign.nav"), "campaigns"},
-			menuItem{"hardship", "/hardship", nuanxin.T("ui.hardship.nav"), "care"},
+			menuItem{"hardship", "/hardship", nuanxin.T("ui.hardship.nav"), "hardship"},
 			menuItem{"policy", "/policy", nuanxin.T("ui.care.nav.policy"), "policy"})
 	}
 	if sc.CanAny(nuanxin.PermOrgRead) {

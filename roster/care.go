@@ -171,20 +171,8 @@ func ReadCare(rows *Rows, h *Header, date1904 bool) *CareReader {
 // and returns a reader of its care rows. Close the reader; the Book stays
 // the caller's.
 func OpenCare(b *Book, sheet int, overrides map[int]Field) (*CareReader, error) {
-	rows, err := b.Rows(sheet)
+	rows, h, err := openWith(b, sheet, overrides, DetectCareHeader)
 	if err != nil {
-		return nil, err
-	}
-	head, err := Head(rows, HeaderScanRows)
-	rows.Close()
-	if err != nil {
-		return nil, err
-	}
-	h, err := DetectCareHeader(head, overrides)
-	if err != nil {
-		return nil, err
-	}
-	if rows, err = b.Rows(sheet); err != nil {
 		return nil, err
 	}
 	return ReadCare(rows, h, b.Date1904()), nil
@@ -207,20 +195,17 @@ func (c *CareReader) Next() (*nuanxin.CareRow, error) {
 	if c.err != nil {
 		return nil, c.err
 	}
-	for c.rows.Next() {
-		r := c.rows.Row()
-		if r.Num <= c.h.Row || c.skip(r) {
-			continue
-		}
-		c.raw = r
-		return c.convert(r), nil
-	}
-	if err := c.rows.Err(); err != nil {
+	r, ok, err := nextData(c.rows, c.h, c.skip)
+	switch {
+	case err != nil:
 		c.err = err
 		return nil, err
+	case !ok:
+		c.err = io.EOF
+		return nil, io.EOF
 	}
-	c.err = io.EOF
-	return nil, io.EOF
+	c.raw = r
+	return c.convert(r), nil
 }
 
 // skip reports a row with nothing to import. Unlike a roster's, the total

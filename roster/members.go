@@ -121,23 +121,46 @@ func ReadMembers(rows *Rows, h *Header, date1904 bool) *MemberReader {
 // OpenMembers finds the header of a sheet (overrides as in DetectHeader)
 // and returns a reader of its member rows.
 func OpenMembers(b *Book, sheet int, overrides map[int]Field) (*MemberReader, error) {
-	rows, err := b.Rows(sheet)
+	rows, h, err := openWith(b, sheet, overrides, DetectHeader)
 	if err != nil {
 		return nil, err
+	}
+	return ReadMembers(rows, h, b.Date1904()), nil
+}
+
+// openWith finds a sheet's header with detect and returns its rows from
+// the top, for a reader to walk.
+func openWith(b *Book, sheet int, overrides map[int]Field, detect func([]Row, map[int]Field) (*Header, error)) (*Rows, *Header, error) {
+	rows, err := b.Rows(sheet)
+	if err != nil {
+		return nil, nil, err
 	}
 	head, err := Head(rows, HeaderScanRows)
 	rows.Close()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	h, err := DetectHeader(head, overrides)
+	h, err := detect(head, overrides)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if rows, err = b.Rows(sheet); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return ReadMembers(rows, h, b.Date1904()), nil
+	return rows, h, nil
+}
+
+// nextData advances rows to the next data row below the header that skip
+// does not drop; false with a nil error means the sheet has ended.
+func nextData(rows *Rows, h *Header, skip func(Row) bool) (Row, bool, error) {
+	for rows.Next() {
+		r := rows.Row()
+		if r.Num <= h.Row || skip(r) {
+			continue
+		}
+		return r, true, nil
+	}
+	return Row{}, false, rows.Err()
 }
 
 // Header is the header the reader maps columns by.
@@ -157,20 +180,17 @@ func (m *MemberReader) Next() (*nuanxin.MemberRow, error) {
 	if m.err != nil {
 		return nil, m.err
 	}
-	for m.rows.Next() {
-		r := m.rows.Row()
-		if r.Num <= m.h.Row || m.skip(r) {
-			continue
-		}
-		m.raw = r
-		return m.convert(r), nil
-	}
-	if err := m.rows.Err(); err != nil {
+	r, ok, err := nextData(m.rows, m.h, m.skip)
+	switch {
+	case err != nil:
 		m.err = err
 		return nil, err
+	case !ok:
+		m.err = io.EOF
+		return nil, io.EOF
 	}
-	m.err = io.EOF
-	return nil, io.EOF
+	m.raw = r
+	return m.convert(r), nil
 }
 
 // skip reports a row with nothing to import.

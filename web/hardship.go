@@ -84,14 +84,7 @@ func (s *Server) memberHardshipOf(ctx context.Context, sc *nuanxin.Scope, m *nua
 // loadHardshipMember reads the member of the path for a 建档/结档 POST: out
 // of the caller's 慰问 scope it does not exist.
 func (s *Server) loadHardshipMember(r *http.Request) (*nuanxin.Member, error) {
-	m, err := s.loadMember(r)
-	if err != nil {
-		return nil, err
-	}
-	if !scopeOf(r).Can(nuanxin.PermCareWrite, m.OrgPath) {
-		return nil, nuanxin.NotFound("what.member")
-	}
-	return m, nil
+	return s.loadMemberFor(r, nuanxin.PermCareWrite)
 }
 
 // handleHardshipRegister opens a file (建档) from the member page.

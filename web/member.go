@@ -731,12 +731,17 @@ func memberValues(m *nuanxin.Member) url.Values {
 
 // loadWritableMember reads a member and checks the write permission on it.
 func (s *Server) loadWritableMember(r *http.Request) (*nuanxin.Member, error) {
+	return s.loadMemberFor(r, nuanxin.PermMemberWrite)
+}
+
+// loadMemberFor reads the member of the path and checks perm on it: as
+// the store answers, outside that scope the member is not there.
+func (s *Server) loadMemberFor(r *http.Request, perm nuanxin.Perm) (*nuanxin.Member, error) {
 	m, err := s.loadMember(r)
 	if err != nil {
 		return nil, err
 	}
-	if !scopeOf(r).Can(nuanxin.PermMemberWrite, m.OrgPath) {
-		// as the store answers: outside the write scope the member is not there.
+	if !scopeOf(r).Can(perm, m.OrgPath) {
 		return nil, nuanxin.NotFound("what.member")
 	}
 	return m, nil

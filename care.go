@@ -430,24 +430,6 @@ type MustVisit struct {
 	Detail     string        `json:"detail,omitempty"`
 }
 
-// CareStatsFilter is the subtree and period of a figure. Only paid cases
-// (已发放, 已签收) count; the period is on the event date unless ByPaidOn.
-type CareStatsFilter struct {
-	OrgID    int64
-	From, To Date
-	ByPaidOn bool
-}
-
-// CareStat is one line of a figure: cases (person-times), distinct
-// persons and the amount, under a key (a category or a form).
-type CareStat struct {
-	Key     string `json:"key"`
-	Label   string `json:"label"`
-	Cases   int    `json:"cases"`   // 人次
-	Persons int    `json:"persons"` // 人
-	Amount  Money  `json:"amount"`
-}
-
 // CareService keeps care cases, their workflow and payments.
 type CareService interface {
 	FindCareCase(ctx context.Context, s *Scope, id int64) (*CareCase, error)
@@ -494,10 +476,6 @@ type CareService interface {
 	CountCareByStatus(ctx context.Context, s *Scope, f CareFilter) (map[CareStatus]int, error)
 	CareSettings(ctx context.Context, s *Scope, orgID int64) (*CareSettings, error)
 	SetCareSettings(ctx context.Context, s *Scope, cs CareSettings) error
-
-	// The figures the 工作总结 uses: one query each.
-	CareStatsByCategory(ctx context.Context, s *Scope, f CareStatsFilter) ([]CareStat, error)
-	CareStatsByForm(ctx context.Context, s *Scope, f CareStatsFilter) ([]CareStat, error)
 
 	CareImporter
 }

@@ -49,17 +49,21 @@ const (
 	PermCareApprove  Perm = "care.approve"  // 审批
 	PermCarePay      Perm = "care.pay"      // 发放, 签收, 公示
 	PermPolicyManage Perm = "policy.manage" // adopt packs, local rules, workflow settings
+
+	PermReportRead  Perm = "report.read"  // 统计 and saved 工作总结
+	PermReportWrite Perm = "report.write" // write, edit and delete 工作总结
 )
 
 var rolePerms = map[Role][]Perm{
 	RoleAdmin: {PermOrgRead, PermOrgManage, PermMemberRead, PermMemberWrite, PermRevealID, PermExport, PermUserManage, PermAuditRead,
-		PermCareRead, PermPolicyManage},
+		PermCareRead, PermPolicyManage, PermReportRead},
 	RoleChair: {PermOrgRead, PermMemberRead, PermMemberWrite, PermRevealID, PermExport, PermAuditRead,
-		PermCareRead, PermCareWrite, PermCareReview, PermCareApprove, PermCarePay, PermPolicyManage},
+		PermCareRead, PermCareWrite, PermCareReview, PermCareApprove, PermCarePay, PermPolicyManage,
+		PermReportRead, PermReportWrite},
 	RoleClerk: {PermOrgRead, PermMemberRead, PermMemberWrite, PermRevealID, PermExport,
-		PermCareRead, PermCareWrite, PermCarePay},
-	RoleReviewer: {PermOrgRead, PermMemberRead, PermCareRead, PermCareReview},
-	RoleAuditor:  {PermOrgRead, PermMemberRead, PermAuditRead, PermCareRead},
+		PermCareRead, PermCareWrite, PermCarePay, PermReportRead, PermReportWrite},
+	RoleReviewer: {PermOrgRead, PermMemberRead, PermCareRead, PermCareReview, PermReportRead},
+	RoleAuditor:  {PermOrgRead, PermMemberRead, PermAuditRead, PermCareRead, PermReportRead},
 	RoleMember:   {},
 }
 

@@ -176,7 +176,7 @@ func TestCareIntoStore(t *testing.T) {
 		for _, b := range batches {
 			total += b.Total
 		}
-		stats, err := db.CareStatsByCategory(ctx, sys, nuanxin.CareStatsFilter{})
+		stats, err := db.CareByCategory(ctx, sys, nuanxin.StatsFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -311,6 +311,12 @@ func (tx *Tx) reserveIDs(ctx context.Context, table string, n int) ([]int64, err
 // portable bulk path on both databases (far fewer round trips and
 // statement executions than one INSERT per row).
 func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, rows [][]any) error {
+	return tx.upsertRows(ctx, table, cols, rows, "")
+}
+
+// upsertRows is insertRows with a suffix after the VALUES, such as an
+// ON CONFLICT clause (both databases read the same one).
+func (tx *Tx) upsertRows(ctx context.Context, table string, cols []string, rows [][]any, suffix string) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -325,7 +331,7 @@ func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, rows 
 		}
 		if len(chunk) == per {
 			if full == nil {
-				stmt, err := tx.PrepareContext(ctx, insertSQL(tx.db.dialect, table, cols, per))
+				stmt, err := tx.PrepareContext(ctx, insertSQL(tx.db.dialect, table, cols, per)+suffix)
 				if err != nil {
 					return err
 				}
@@ -337,7 +343,7 @@ func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, rows 
 			}
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, insertSQL(tx.db.dialect, table, cols, len(chunk)), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, insertSQL(tx.db.dialect, table, cols, len(chunk))+suffix, args...); err != nil {
 			return fmt.Errorf("insert %s: %w", table, err)
 		}
 	}

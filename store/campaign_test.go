@@ -142,7 +142,7 @@ func TestCampaignFromCriteriaToLedger(t *testing.T) {
 		}
 		// The campaign's payment is a care case: counted once in the care
 		// figures.
-		st, _ := db.CareStatsByCategory(ctx, sys, nuanxin.CareStatsFilter{})
+		st, _ := db.CareByCategory(ctx, sys, nuanxin.StatsFilter{})
 		if len(st) != 1 || st[0].Key != "holiday" || st[0].Amount != 50000 {
 			t.Fatalf("care figures: %+v", st)
 		}

@@ -481,6 +481,11 @@ func (tx *Tx) insertCare(ctx context.Context, c *nuanxin.CareCase, act nuanxin.C
 	if err := tx.addStep(ctx, c.ID, act, "", c.Status, ""); err != nil {
 		return err
 	}
+	if c.Status.Paid() { // an imported historical record
+		if err := tx.tallyPaid(ctx, []tallyCase{tallyOf(c)}); err != nil {
+			return err
+		}
+	}
 	return tx.audit(ctx, "care."+string(act), "care_case", c.ID, c.OrgPath, nil, careAudit(c))
 }
 

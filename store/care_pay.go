@@ -136,6 +136,13 @@ func (db *DB) pay(ctx context.Context, tx *Tx, s *nuanxin.Scope, p nuanxin.Payme
 			return nil, err
 		}
 	}
+	tallies := make([]tallyCase, len(cases))
+	for i, c := range cases {
+		tallies[i] = tallyOf(c)
+	}
+	if err := tx.tallyPaid(ctx, tallies); err != nil {
+		return nil, err
+	}
 	return b, tx.audit(ctx, "care.batch", "care_batch", b.ID, b.OrgPath, nil, map[string]any{
 		"title": b.Title, "paid_on": b.PaidOn.String(), "method": string(b.Method), "payer": b.Payer,
 		"head": b.Head, "cases": b.Cases, "total": b.Total.String(), "case_ids": ids})

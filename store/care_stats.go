@@ -2,102 +2,10 @@ package store
 
 import (
 	"context"
-	"sort"
 	"strings"
 
 	"github.com/nuanxin/nuanxin"
 )
-
-// careStatsWhere is the subtree, period and "paid" condition every care
-// figure shares, so the figures of a 工作总结 add up with each other.
-func (db *DB) careStatsWhere(ctx context.Context, s *nuanxin.Scope, f nuanxin.CareStatsFilter) (string, []any, error) {
-	var args []any
-	where := []string{scopeCond("c.org_path", s.Paths(nuanxin.PermCareRead), &args), "c.status IN ('paid','signed')"}
-	if f.OrgID != 0 {
-		org, err := orgInScope(ctx, db.read, s, nuanxin.PermCareRead, f.OrgID)
-		if err != nil {
-			return "", nil, err
-		}
-		args = append(args, org.Path, prefixEnd(org.Path))
-		where = append(where, "c.org_path >= $"+itoa(len(args)-1)+" AND c.org_path <= $"+itoa(len(args)))
-	}
-	col := "c.event_date"
-	if f.ByPaidOn {
-		col = "c.paid_on"
-	}
-	if !f.From.IsZero() {
-		args = append(args, f.From)
-		where = append(where, col+" >= $"+itoa(len(args)))
-	}
-	if !f.To.IsZero() {
-		args = append(args, f.To)
-		where = append(where, col+" <= $"+itoa(len(args)))
-	}
-	return strings.Join(where, " AND "), args, nil
-}
-
-// careStats runs one grouped figure: person-times, distinct persons and the
-// amount under each key.
-func (db *DB) careStats(ctx context.Context, s *nuanxin.Scope, f nuanxin.CareStatsFilter, key string, label func(string) string) ([]nuanxin.CareStat, error) {
-	cond, args, err := db.careStatsWhere(ctx, s, f)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+key+`, COUNT(*), COUNT(DISTINCT c.member_id), COALESCE(SUM(c.amount), 0)
-		FROM care_cases c WHERE `+cond+` GROUP BY `+key, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []nuanxin.CareStat
-	for rows.Next() {
-		var st nuanxin.CareStat
-		if err := rows.Scan(&st.Key, &st.Cases, &st.Persons, &st.Amount); err != nil {
-			return nil, err
-		}
-		st.Label = label(st.Key)
-		out = append(out, st)
-	}
-	return out, rows.Err()
-}
-
-// CareStatsByCategory: cases (人次), persons and amount per category.
-func (db *DB) CareStatsByCategory(ctx context.Context, s *nuanxin.Scope, f nuanxin.CareStatsFilter) ([]nuanxin.CareStat, error) {
-	out, err := db.careStats(ctx, s, f, "c.category", func(k string) string { return nuanxin.CareCategory(k).Label() })
-	sortStats(out, func(k string) int {
-		for i, c := range nuanxin.CareCategories {
-			if string(c) == k {
-				return i
-			}
-		}
-		return len(nuanxin.CareCategories)
-	})
-	return out, err
-}
-
-// CareStatsByForm: cases, persons and amount per form (实物, 慰问金 …).
-func (db *DB) CareStatsByForm(ctx context.Context, s *nuanxin.Scope, f nuanxin.CareStatsFilter) ([]nuanxin.CareStat, error) {
-	out, err := db.careStats(ctx, s, f, "c.form", func(k string) string { return nuanxin.CareForm(k).Label() })
-	sortStats(out, func(k string) int {
-		for i, x := range nuanxin.CareForms {
-			if string(x) == k {
-				return i
-			}
-		}
-		return len(nuanxin.CareForms)
-	})
-	return out, err
-}
-
-func sortStats(st []nuanxin.CareStat, rank func(string) int) {
-	sort.SliceStable(st, func(i, j int) bool {
-		ri, rj := rank(st[i].Key), rank(st[j].Key)
-		if ri != rj {
-			return ri < rj
-		}
-		return st[i].Key < st[j].Key
-	})
-}
 
 // CareTodo counts what waits for the caller and lists the must-visit people
 // (五必访) of the subtree.

@@ -374,7 +374,7 @@ func TestCareConcurrentPaymentsPayOnce(t *testing.T) {
 		if paid != 1 || blocked != 49 || len(other) != 0 {
 			t.Fatalf("paid %d, blocked %d, other errors %v", paid, blocked, other)
 		}
-		st, err := db.CareStatsByCategory(ctx, sys, nuanxin.CareStatsFilter{})
+		st, err := db.CareByCategory(ctx, sys, nuanxin.StatsFilter{})
 		if err != nil || len(st) != 1 || st[0].Cases != 1 || st[0].Amount != 20000 {
 			t.Fatalf("stats after the race: %+v %v", st, err)
 		}
@@ -500,7 +500,7 @@ func TestCareStatsAndTodo(t *testing.T) {
 				t.Fatalf("signing one case: %s and %s", a, b)
 			}
 		}()
-		byCat, err := db.CareStatsByCategory(ctx, w.auditor, nuanxin.CareStatsFilter{From: nuanxin.NewDate(2026, 1, 1), To: nuanxin.NewDate(2026, 12, 31)})
+		byCat, err := db.CareByCategory(ctx, w.auditor, nuanxin.StatsFilter{Period: nuanxin.YearPeriod(2026)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -511,8 +511,8 @@ func TestCareStatsAndTodo(t *testing.T) {
 		if len(byCat) != 2 || got["illness"].Amount != 100000 || got["birthday"].Cases != 1 || got["birthday"].Label != "生日" {
 			t.Fatalf("by category (the unpaid wedding must not count): %+v", byCat)
 		}
-		byForm, _ := db.CareStatsByForm(ctx, w.auditor, nuanxin.CareStatsFilter{OrgID: w.tr.A1.ID})
-		if len(byForm) != 1 || byForm[0].Key != "cash" || byForm[0].Amount != 100000 || byForm[0].Persons != 1 {
+		byForm, _ := db.CareByForm(ctx, w.auditor, nuanxin.StatsFilter{OrgID: w.tr.A1.ID})
+		if len(byForm) != 1 || byForm[0].Key != "cash" || byForm[0].Amount != 100000 {
 			t.Fatalf("by form in A1: %+v", byForm)
 		}
 		todo, _ = db.CareTodo(ctx, w.clerk, 0, nuanxin.Date{})

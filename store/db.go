@@ -142,8 +142,18 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := p.Up(ctx); err != nil {
+	res, err := p.Up(ctx)
+	if err != nil {
 		return fmt.Errorf("数据库迁移失败: %w", err)
+	}
+	for _, r := range res {
+		// The running totals of paid care start from the cases already
+		// paid (migration 00004 creates them empty).
+		if r.Source != nil && r.Source.Version == 4 {
+			if err := db.RebuildTallies(ctx); err != nil {
+				return fmt.Errorf("数据库迁移失败（统计汇总）: %w", err)
+			}
+		}
 	}
 	return nil
 }

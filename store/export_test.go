@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 
 	"github.com/nuanxin/nuanxin"
 )
@@ -51,4 +52,35 @@ func (db *DB) SealHashedForTest(id string) (hash, masked, tail, opened string, e
 	}
 	opened, err = db.box.Open(s.enc)
 	return s.hash, s.masked, s.tail, opened, err
+}
+
+// TalliesForTest dumps the running totals of tally.go, one sorted line per
+// row of each table, to compare incremental totals with a rebuild.
+func (db *DB) TalliesForTest(ctx context.Context) ([]string, error) {
+	var out []string
+	for _, q := range []string{
+		`SELECT 'tally', month, org_id, category, form, campaign_id, cases, amount FROM care_tallies WHERE cases <> 0`,
+		`SELECT 'reach', member_id, year, category, ` + db.monthExpr("event_date") + `, case_id, org_id, 0 FROM care_reach`,
+		`SELECT 'persons', month, org_id, category, '', 0, persons, 0 FROM care_reach_tallies WHERE persons <> 0`,
+	} {
+		rows, err := db.read.QueryContext(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			v := make([]any, 8)
+			p := make([]any, 8)
+			for i := range v {
+				p[i] = &v[i]
+			}
+			if err := rows.Scan(p...); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, fmt.Sprint(v...))
+		}
+		rows.Close()
+	}
+	sort.Strings(out)
+	return out, nil
 }

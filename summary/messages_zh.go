@@ -46,7 +46,7 @@ func init() {
 		"summary.care.total":              "%s共慰问会员%s、%s，发放慰问金品合计%s",
 		"summary.care.of_which":           "，其中",
 		"summary.care.by_category":        "分类别看：",
-		"summary.care.cat.birthday":       "为%s会员送上生日慰问，发放%s",
+		"summary.care.cat.birthday":       "为会员送上生日慰问%s，发放%s",
 		"summary.care.cat.wedding":        "慰问新婚会员%s，发放%s",
 		"summary.care.cat.birth":          "慰问生育会员%s，发放%s",
 		"summary.care.cat.illness":        "慰问生病住院会员%s，发放慰问金%s",

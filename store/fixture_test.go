@@ -25,7 +25,7 @@ type tree struct {
 	Group, A, B, A1 *nuanxin.Org
 }
 
-func mustOrg(t *testing.T, db *store.DB, s *nuanxin.Scope, parent int64, name string, kind nuanxin.OrgKind, code string) *nuanxin.Org {
+func mustOrg(t testing.TB, db *store.DB, s *nuanxin.Scope, parent int64, name string, kind nuanxin.OrgKind, code string) *nuanxin.Org {
 	t.Helper()
 	o := &nuanxin.Org{ParentID: parent, Name: name, Kind: kind, Code: code}
 	if err := db.CreateOrg(ctx, s, o); err != nil {

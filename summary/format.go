@@ -30,7 +30,8 @@ func sentence(key string, figs ...nuanxin.Run) []nuanxin.Run {
 func yuan(m nuanxin.Money) string {
 	if m >= 1000000 { // 1万元 in fen
 		wan := (int64(m) + 50*100) / (100 * 100) // in hundreds of yuan, rounded half up
-		s := strconv.FormatInt(wan/100, 10)
+		s := nuanxin.Money(wan / 100 * 100).Grouped()
+		s = strings.TrimSuffix(s, ".00")
 		if frac := wan % 100; frac != 0 {
 			f := strconv.FormatInt(100+frac, 10)[1:]
 			s += "." + strings.TrimRight(f, "0")

@@ -28,8 +28,11 @@ func (campaignsSection) Write(ctx context.Context, in *Input, d *Draft) error {
 			continue
 		}
 		href := CampaignHref(c.ID)
-		p := sentence("summary.campaign.line", nuanxin.Fig("“"+c.Name+"”", href), nuanxin.Plain(c.From.Chinese()), nuanxin.Plain(c.To.Chinese()),
-			nuanxin.Fig(persons(c.Persons), CareHref(nuanxin.StatsFilter{OrgID: in.Filter.OrgID, CampaignID: c.ID}, "", "", 0)))
+		p := sentence("summary.campaign.line", nuanxin.Fig("“"+c.Name+"”", href), nuanxin.Plain(c.From.Chinese()), nuanxin.Plain(c.To.Chinese()))
+		if c.Persons > 0 {
+			p = append(p, sentence("summary.campaign.persons",
+				nuanxin.Fig(persons(c.Persons), CareHref(nuanxin.StatsFilter{OrgID: in.Filter.OrgID, CampaignID: c.ID}, "", "", 0)))...)
+		}
 		if c.Orgs > 0 {
 			p = append(p, sentence("summary.campaign.orgs", nuanxin.Fig(nuanxin.T("summary.orgs", c.Orgs), href))...)
 		}

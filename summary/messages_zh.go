@@ -57,12 +57,13 @@ func init() {
 		"summary.care.cat.hardship":       "慰问困难职工%s、%s，发放%s",
 		"summary.care.cat.other":          "开展%s慰问%s，发放%s",
 
-		"summary.campaign.title":  "扎实开展专项活动",
-		"summary.campaign.line":   "组织开展%s活动（%s至%s），慰问会员%s",
-		"summary.campaign.orgs":   "、走访慰问%s",
-		"summary.campaign.spent":  "，发放%s",
-		"summary.campaign.budget": "，占预算%s的%s",
-		"summary.campaign.by_org": "分单位看：",
+		"summary.campaign.title":   "扎实开展专项活动",
+		"summary.campaign.line":    "组织开展%s活动（%s至%s）",
+		"summary.campaign.persons": "，慰问会员%s",
+		"summary.campaign.orgs":    "、走访慰问%s",
+		"summary.campaign.spent":   "，发放%s",
+		"summary.campaign.budget":  "，占预算%s的%s",
+		"summary.campaign.by_org":  "分单位看：",
 
 		"summary.hardship.title": "做好困难职工帮扶",
 		"summary.hardship.files": "建立困难职工档案%s",
@@ -80,7 +81,7 @@ func init() {
 		"summary.problem.unsigned":         "签收手续有待完善，截至%s，已发放未签收%s、金额%s，其中%s已超过%s天。",
 		"summary.problem.over_budget":      "%s超出预算%s，超支%s。",
 		"summary.problem.unused_budget":    "%s预算执行率仅为%s，结余%s，预算编制的精准度有待提高。",
-		"summary.problem.open_campaign":    "%s已于%s到期，但仍有未发放人员，需尽快完成收尾。",
+		"summary.problem.open_campaign":    "%s已于%s到期，但仍处于发放中，需核对未发放人员并及时结束活动。",
 
 		"summary.plan.coverage": "聚焦覆盖面偏低的单位，摸清会员需求，推动日常慰问覆盖全体会员，做到应慰尽慰。",
 		"summary.plan.backlog":  "加快慰问审核审批和发放，对超期件限期办结，确保慰问及时送达。",

@@ -89,6 +89,8 @@ const usage = `暖心 nuanxin — 工会关心关怀工作平台
                  导入历史慰问登记表（作为已发放记录；违反标准的行给出提示）
   export members --org 组织 -o 文件.xlsx|文件.csv
                  导出会员花名册（身份证号、手机号默认遮盖）
+  report summary --org 组织 --from 2026-01-01 --to 2026-12-31 --format docx|html|md -o 文件
+                 根据系统记录生成工作总结（-o - 把 md、html 输出到屏幕；--campaign 活动ID 写专项活动总结）
   version        显示版本
 
 每个命令都接受 --db（默认 ./data/nuanxin.db，或环境变量 NUANXIN_DB）
@@ -100,7 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	cmd, rest := args[0], args[1:]
-	if (cmd == "org" || cmd == "user" || cmd == "audit" || cmd == "import" || cmd == "export") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+	if (cmd == "org" || cmd == "user" || cmd == "audit" || cmd == "import" || cmd == "export" || cmd == "report") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	c, ok := commands[cmd]

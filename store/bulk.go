@@ -586,6 +586,7 @@ func (db *DB) bulkTx(ctx context.Context, s *nuanxin.Scope, fn func(tx *Tx, w *r
 	if err := sqlTx.Commit(); err != nil {
 		return err
 	}
+	db.writes.Add(1)
 	if tx.authChanged {
 		db.sessions.clear()
 	}

@@ -50,6 +50,10 @@ type DB struct {
 	sessions sessionCache
 	stmts    sync.Map // SQL → *sql.Stmt, see queryCached
 	nstmts   atomic.Int64
+	// writes counts committed write transactions: caches of read results
+	// (stats.go) are good until it moves.
+	writes  atomic.Uint64
+	members memberCache
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -210,6 +214,7 @@ func (db *DB) withTx(ctx context.Context, s *nuanxin.Scope, fn func(tx *Tx) erro
 	if err := sqlTx.Commit(); err != nil {
 		return err
 	}
+	db.writes.Add(1)
 	if tx.authChanged {
 		db.sessions.clear()
 	}

@@ -11,6 +11,7 @@ import (
 
 // ExecForTest lets tests tamper with rows the API never changes.
 func (db *DB) ExecForTest(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	defer db.writes.Add(1)
 	return db.write.ExecContext(ctx, q, args...)
 }
 

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nuanxin/nuanxin"
@@ -522,29 +524,73 @@ func (db *DB) CarePivot(ctx context.Context, s *nuanxin.Scope, f nuanxin.StatsFi
 	return p, nil
 }
 
+// memberGroup is the count of members of one org path, status and
+// category.
+type memberGroup struct {
+	path string
+	st   nuanxin.MemberStatus
+	cat  nuanxin.Category
+	n    int
+}
+
+// memberCache keeps the last member counts per subtree until the next
+// committed write, for memberCacheTTL at most (another process may write
+// the same PostgreSQL database): the dashboard reads them twice, for the
+// 会员 card and for the coverage ranking.
+type memberCache struct {
+	mu      sync.Mutex
+	entries map[string]memberCacheEntry
+}
+
+type memberCacheEntry struct {
+	writes uint64
+	at     time.Time
+	rows   []memberGroup
+}
+
+const memberCacheTTL = 10 * time.Second
+
 // memberGroups counts the members of a subtree by org path, status and
 // category: one pass over the members_org_status index, which SQLite
-// reads in order (a million members in about a tenth of a second).
+// reads in order (a million members in about 0.15 s).
 func (db *DB) memberGroups(ctx context.Context, s *nuanxin.Scope, root *nuanxin.Org, fn func(path string, st nuanxin.MemberStatus, cat nuanxin.Category, n int)) error {
 	var args []any
 	cond := within("m.org_path", s, nuanxin.PermMemberRead, root, &args)
-	rows, err := db.read.QueryContext(ctx, `SELECT m.org_path, m.status, m.category, COUNT(*) FROM members m
-		WHERE `+cond+` GROUP BY m.org_path, m.status, m.category`, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var path string
-		var st nuanxin.MemberStatus
-		var cat nuanxin.Category
-		var n int
-		if err := rows.Scan(&path, &st, &cat, &n); err != nil {
+	key := cond + fmt.Sprint(args...)
+	writes := db.writes.Load()
+	db.members.mu.Lock()
+	e, ok := db.members.entries[key]
+	db.members.mu.Unlock()
+	if !ok || e.writes != writes || time.Since(e.at) > memberCacheTTL {
+		rows, err := db.read.QueryContext(ctx, `SELECT m.org_path, m.status, m.category, COUNT(*) FROM members m
+			WHERE `+cond+` GROUP BY m.org_path, m.status, m.category`, args...)
+		if err != nil {
 			return err
 		}
-		fn(path, st, cat, n)
+		e = memberCacheEntry{writes: writes, at: time.Now()}
+		for rows.Next() {
+			var g memberGroup
+			if err := rows.Scan(&g.path, &g.st, &g.cat, &g.n); err != nil {
+				rows.Close()
+				return err
+			}
+			e.rows = append(e.rows, g)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		db.members.mu.Lock()
+		if db.members.entries == nil || len(db.members.entries) > 100 {
+			db.members.entries = map[string]memberCacheEntry{}
+		}
+		db.members.entries[key] = e
+		db.members.mu.Unlock()
 	}
-	return rows.Err()
+	for _, g := range e.rows {
+		fn(g.path, g.st, g.cat, g.n)
+	}
+	return nil
 }
 
 // MemberFigures counts the members of a subtree now and the 会籍变动 of

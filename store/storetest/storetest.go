@@ -56,6 +56,43 @@ func PostgresDSN() string { return os.Getenv("NUANXIN_TEST_POSTGRES") }
 // CI=true, where a missing server is a failure.
 func OpenPostgres(t testing.TB) *store.DB {
 	t.Helper()
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	db := openSchema(t, schema)
+	t.Cleanup(func() {
+		a, err := sql.Open("pgx", PostgresDSN())
+		if err == nil {
+			a.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+			a.Close()
+		}
+	})
+	return db
+}
+
+// OpenPostgresKept is OpenPostgres on a schema that outlives the test
+// (bench_kept, emptied when opened again): benchmarks seed minutes of data
+// once and use it over several runs of the benchmark function.
+func OpenPostgresKept(t testing.TB) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), schemaDSN(t, "bench_kept"), Box(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func openSchema(t testing.TB, schema string) *store.DB {
+	t.Helper()
+	return open(t, schemaDSN(t, schema))
+}
+
+// schemaDSN creates schema afresh and returns the DSN that uses it.
+func schemaDSN(t testing.TB, schema string) string {
+	t.Helper()
 	dsn := PostgresDSN()
 	if dsn == "" {
 		if os.Getenv("CI") == "true" {
@@ -68,19 +105,9 @@ func OpenPostgres(t testing.TB) *store.DB {
 		t.Fatal(err)
 	}
 	defer admin.Close()
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+	if _, err := admin.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE; CREATE SCHEMA ` + schema); err != nil {
 		t.Fatalf("PostgreSQL at NUANXIN_TEST_POSTGRES unreachable or unusable: %v", err)
 	}
-	t.Cleanup(func() {
-		a, err := sql.Open("pgx", dsn)
-		if err == nil {
-			a.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-			a.Close()
-		}
-	})
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +115,7 @@ func OpenPostgres(t testing.TB) *store.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return open(t, u.String())
+	return u.String()
 }
 
 // Each runs fn against SQLite and, when configured, PostgreSQL.

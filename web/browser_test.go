@@ -55,7 +55,7 @@ func newDemoSite(t *testing.T, members int) *demoSite {
 	if err := db.CreateMember(bg, sys, site.zhang); err != nil {
 		t.Fatal(err)
 	}
-	srv := New(Config{Orgs: db, Members: db, Users: db, Audit: db, Care: db, Policy: db, Campaigns: db, Hardship: db, Version: "test", WithIP: store.WithIP,
+	srv := New(Config{Orgs: db, Members: db, Users: db, Audit: db, Care: db, Policy: db, Campaigns: db, Hardship: db, Stats: db, Summaries: db, Version: "test", WithIP: store.WithIP,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), UploadDir: t.TempDir()})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(func() { ts.Close(); srv.jobs.wait() })

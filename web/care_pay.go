@@ -663,7 +663,7 @@ func (s *Server) handlePaySignoff(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.writePrintPage(w, buf.Bytes(), b, "signoff", "")
+	s.writePrintPage(w, buf.Bytes(), printLink{batchPath(b), nuanxin.T("ui.pay.print_back")}, printLink{batchPath(b) + "/signoff.pdf", nuanxin.T("ui.pay.print_pdf")})
 }
 
 func (s *Server) handlePaySignoffPDF(w http.ResponseWriter, r *http.Request) {
@@ -723,7 +723,7 @@ func (s *Server) handlePayNoticePrint(w http.ResponseWriter, r *http.Request) {
 	if n.Contact != "" {
 		q = "?" + url.Values{"contact": {n.Contact}}.Encode()
 	}
-	s.writePrintPage(w, buf.Bytes(), b, "notice", q)
+	s.writePrintPage(w, buf.Bytes(), printLink{batchPath(b), nuanxin.T("ui.pay.print_back")}, printLink{batchPath(b) + "/notice.pdf" + q, nuanxin.T("ui.pay.print_pdf")})
 }
 
 func (s *Server) handlePayNoticePDF(w http.ResponseWriter, r *http.Request) {
@@ -781,21 +781,27 @@ func writePDF(w http.ResponseWriter, pdf []byte, name, fallback string) {
 // styleBlock is the embedded CSS of a report page.
 var styleBlock = regexp.MustCompile(`(?s)<style>(.*?)</style>`)
 
+func batchPath(b *nuanxin.CareBatch) string { return fmt.Sprintf("/care/batches/%d", b.ID) }
+
+// printLink is a button of a print page's toolbar.
+type printLink struct{ Href, Label string }
+
 // writePrintPage sends a standalone report page with a small toolbar on
-// top (back, print, PDF), hidden when printed. The page's own <style> is
-// allowed by its hash: the CSP of the app forbids inline styles.
-func (s *Server) writePrintPage(w http.ResponseWriter, page []byte, b *nuanxin.CareBatch, kind, query string) {
+// top (back, the links, print), hidden when printed. The page's own
+// <style> is allowed by its hash: the CSP of the app forbids inline styles.
+func (s *Server) writePrintPage(w http.ResponseWriter, page []byte, back printLink, links ...printLink) {
 	var hashes []string
 	for _, m := range styleBlock.FindAllSubmatch(page, -1) {
 		sum := sha256.Sum256(m[1])
 		hashes = append(hashes, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'")
 	}
-	base := fmt.Sprintf("/care/batches/%d", b.ID)
 	bar := `<div class="pay-printbar" role="toolbar">` +
-		`<a class="pay-printbar-btn" href="` + base + `">‹ ` + template.HTMLEscapeString(nuanxin.T("ui.pay.print_back")) + `</a>` +
-		`<span class="pay-printbar-gap"></span>` +
-		`<a class="pay-printbar-btn" href="` + template.HTMLEscapeString(base+"/"+kind+".pdf"+query) + `">` + template.HTMLEscapeString(nuanxin.T("ui.pay.print_pdf")) + `</a>` +
-		`<button type="button" class="pay-printbar-btn pay-printbar-primary" data-print id="do-print">` + template.HTMLEscapeString(nuanxin.T("ui.print")) + `</button>` +
+		`<a class="pay-printbar-btn" href="` + template.HTMLEscapeString(back.Href) + `">‹ ` + template.HTMLEscapeString(back.Label) + `</a>` +
+		`<span class="pay-printbar-gap"></span>`
+	for _, l := range links {
+		bar += `<a class="pay-printbar-btn" href="` + template.HTMLEscapeString(l.Href) + `">` + template.HTMLEscapeString(l.Label) + `</a>`
+	}
+	bar += `<button type="button" class="pay-printbar-btn pay-printbar-primary" data-print id="do-print">` + template.HTMLEscapeString(nuanxin.T("ui.print")) + `</button>` +
 		`</div>` +
 		`<link rel="stylesheet" href="/static/pay.css?v=` + s.staticVersion + `">` +
 		`<script src="/static/app.js?v=` + s.staticVersion + `" defer></script>`

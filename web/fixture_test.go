@@ -98,7 +98,7 @@ func newFixtureOn(t testing.TB, db *store.DB) *fixture {
 		}
 		f.users[r] = &testUser{U: u, API: tok.Token}
 	}
-	f.srv = New(Config{Orgs: db, Members: db, Users: db, Audit: db, Care: db, Policy: db, Campaigns: db, Hardship: db, Version: "test",
+	f.srv = New(Config{Orgs: db, Members: db, Users: db, Audit: db, Care: db, Policy: db, Campaigns: db, Hardship: db, Stats: db, Summaries: db, Version: "test",
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), WithIP: store.WithIP, UploadDir: t.TempDir()})
 	f.srv.throttle = newThrottle(100000, time.Minute, 1000)
 	// import jobs run in the background: let them end before the store closes

@@ -345,7 +345,7 @@ func TestLogin(t *testing.T) {
 	contains(t, body, "账号已锁定")
 
 	// per-address throttling with the production settings
-	srv := New(Config{Orgs: f.db, Members: f.db, Users: f.db, Audit: f.db, Care: f.db, Policy: f.db, Campaigns: f.db, Hardship: f.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv := New(Config{Orgs: f.db, Members: f.db, Users: f.db, Audit: f.db, Care: f.db, Policy: f.db, Campaigns: f.db, Hardship: f.db, Stats: f.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	f.srv = srv
 	codes := map[int]int{}
 	for range 12 {
@@ -612,7 +612,7 @@ func (failingMembers) FindMembers(context.Context, *nuanxin.Scope, nuanxin.Membe
 func TestInternalErrorsAreGeneric(t *testing.T) {
 	f := newFixture(t)
 	var logged strings.Builder
-	f.srv = New(Config{Orgs: f.db, Members: failingMembers{f.db}, Users: f.db, Audit: f.db, Care: f.db, Policy: f.db, Campaigns: f.db, Hardship: f.db,
+	f.srv = New(Config{Orgs: f.db, Members: failingMembers{f.db}, Users: f.db, Audit: f.db, Care: f.db, Policy: f.db, Campaigns: f.db, Hardship: f.db, Stats: f.db,
 		Logger: slog.New(slog.NewTextHandler(&logged, nil))})
 	body := mustStatus(t, f.do("clerk", req{method: "GET", path: "/members"}), http.StatusInternalServerError)
 	contains(t, body, html.EscapeString(nuanxin.T("err.internal")), "系统出错了")

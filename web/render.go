@@ -120,6 +120,7 @@ func (s *Server) parseTemplates() map[string]*template.Template {
 	funcs := template.FuncMap{
 		"t":      nuanxin.T,
 		"static": func(name string) string { return "/static/" + name + "?v=" + s.staticVersion },
+		"inc":  func(i int) int { return i + 1 },
 		"dict": func(kv ...any) map[string]any {
 			m := make(map[string]any, len(kv)/2)
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -198,6 +199,12 @@ func menuFor(sc *nuanxin.Scope) []menuItem {
 			menuItem{"campaigns", "/campaigns", nuanxin.T("ui.campaign.nav"), "campaigns"},
 			menuItem{"hardship", "/hardship", nuanxin.T("ui.hardship.nav"), "hardship"},
 			menuItem{"policy", "/policy", nuanxin.T("ui.care.nav.policy"), "policy"})
+	}
+	if sc.CanAny(nuanxin.PermReportRead) {
+		m = append(m, menuItem{"stats", "/stats", nuanxin.T("ui.stats.nav"), "stats"})
+	}
+	if sc.CanAny(nuanxin.PermReportRead) {
+		m = append(m, menuItem{"reports", "/reports", nuanxin.T("ui.report.nav"), "reports"})
 	}
 	if sc.CanAny(nuanxin.PermOrgRead) {
 		m = append(m, menuItem{"orgs", "/orgs", nuanxin.T("ui.nav.orgs"), "orgs"})

@@ -117,6 +117,16 @@ func (s *Server) routes() []route {
 		{"POST", "/care/import/{id}/commit", accessPage, nuanxin.PermCareWrite, s.handleCareImportCommit},
 		{"GET", "/care/import/{id}/rejected.xlsx", accessPage, nuanxin.PermCareWrite, s.handleCareImportRejected},
 
+		// 工作总结 (summary.go).
+		{"GET", "/reports", accessPage, nuanxin.PermReportRead, s.handleReports},
+		{"POST", "/reports", accessPage, nuanxin.PermReportWrite, s.handleReportCreate},
+		{"GET", "/reports/{id}", accessPage, nuanxin.PermReportRead, s.handleReport},
+		{"POST", "/reports/{id}", accessPage, nuanxin.PermReportWrite, s.handleReportSave},
+		{"POST", "/reports/{id}/delete", accessPage, nuanxin.PermReportWrite, s.handleReportDelete},
+		{"GET", "/reports/{id}/summary.docx", accessPage, nuanxin.PermReportRead, s.handleReportDocx},
+		{"GET", "/reports/{id}/summary.md", accessPage, nuanxin.PermReportRead, s.handleReportMarkdown},
+		{"GET", "/reports/{id}/print", accessPage, nuanxin.PermReportRead, s.handleReportPrint},
+
 		{"GET", "/orgs", accessPage, nuanxin.PermOrgRead, s.handleOrgs},
 		{"POST", "/orgs", accessPage, nuanxin.PermOrgManage, s.handleOrgCreate},
 		{"GET", "/orgs/{id}", accessPage, nuanxin.PermOrgManage, s.handleOrg},
@@ -139,6 +149,10 @@ func (s *Server) routes() []route {
 		{"POST", "/users/{id}/tokens", accessPage, nuanxin.PermUserManage, s.handleUserToken},
 
 		{"GET", "/audit", accessPage, nuanxin.PermAuditRead, s.handleAudit},
+
+		// 统计 (stats.go).
+		{"GET", "/stats", accessPage, nuanxin.PermReportRead, s.handleStats},
+		{"GET", "/stats/export.xlsx", accessPage, nuanxin.PermReportRead, s.handleStatsXLSX},
 
 		// 慰问 cases (care.go, api_care.go). A case's own pages are /care/{id}/…
 		// for POSTs; its edit form is /care/edit/{id}, since GET /care/{id}/edit

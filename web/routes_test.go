@@ -72,7 +72,7 @@ func (f *fixture) freshUser(in bool) *nuanxin.User {
 
 func matrix() []matrixRow {
 	// the payment, policy and care import rows live beside their tests
-	return append(baseMatrix(), append(payRows(), append(polRows(), append(careImpRowsMatrix(), append(campaignRows(), append(campaignOrgRows(), hardshipRows()...)...)...)...)...)...)
+	return append(baseMatrix(), append(payRows(), append(polRows(), append(careImpRowsMatrix(), append(campaignRows(), append(campaignOrgRows(), append(hardshipRows(), append(summaryRows(), statsRows()...)...)...)...)...)...)...)...)
 }
 
 func baseMatrix() []matrixRow {

@@ -43,6 +43,11 @@ type Config struct {
 	Campaigns nuanxin.CampaignService
 	// Hardship keeps the 困难职工档案 (hardship.go).
 	Hardship nuanxin.HardshipService
+	// Stats computes the figures of the 工作台 and the statistics page
+	// (home.go, stats.go).
+	Stats nuanxin.StatsService
+	// Summaries keeps the saved 工作总结 (summary.go).
+	Summaries nuanxin.SummaryService
 	// PDFFont is the TTF font of 签收表 and 公示 PDFs; "" looks for LXGW
 	// WenKai where Debian installs it (report.FindCJKFont).
 	PDFFont string
@@ -71,6 +76,8 @@ type Server struct {
 	policy    nuanxin.PolicyService
 	campaigns nuanxin.CampaignService
 	hardship  nuanxin.HardshipService
+	stats     nuanxin.StatsService
+	summaries nuanxin.SummaryService
 	pdfFont   string
 
 	version       string
@@ -107,6 +114,8 @@ func New(cfg Config) *Server {
 		policy:        cfg.Policy,
 		campaigns:     cfg.Campaigns,
 		hardship:      cfg.Hardship,
+		stats:         cfg.Stats,
+		summaries:     cfg.Summaries,
 		pdfFont:       cfg.PDFFont,
 		version:       cfg.Version,
 		secureCookies: cfg.SecureCookies,

@@ -55,7 +55,7 @@ func cmdServe(ctx context.Context, args []string, out, _ io.Writer) error {
 	srv := &http.Server{
 		Addr: *addr,
 		Handler: web.New(web.Config{
-			Orgs: db, Members: db, Users: db, Audit: db, Care: db, Policy: db, Campaigns: db, Hardship: db, WithIP: store.WithIP,
+			Orgs: db, Members: db, Users: db, Audit: db, Care: db, Policy: db, Campaigns: db, Hardship: db, Stats: db, Summaries: db, WithIP: store.WithIP,
 			// Uploaded rosters hold personal data: keep them beside the
 			// database (mode 0700), not in a shared temp directory.
 			UploadDir: filepath.Join(d.dataDir(), "uploads"),

@@ -1,0 +1,52 @@
+package web
+
+import "github.com/nuanxin/nuanxin"
+
+// zh-CN text of the 工作总结 pages (summary.go).
+func init() {
+	nuanxin.RegisterMessages(map[string]string{
+		"ui.report.nav":               "工作总结",
+		"ui.report.title":             "工作总结",
+		"ui.report.lead":              "根据系统中的会员、慰问和专项活动记录自动撰写，可修改后导出 Word",
+		"ui.report.new":               "撰写工作总结",
+		"ui.report.f.org":             "工会组织",
+		"ui.report.f.span":            "总结期间",
+		"ui.report.f.year":            "年度",
+		"ui.report.f.from":            "起始日期",
+		"ui.report.f.to":              "截止日期",
+		"ui.report.f.campaign":        "专项活动",
+		"ui.report.f.theme":           "工作主线",
+		"ui.report.f.title":           "标题",
+		"ui.report.f.author":          "落款单位",
+		"ui.report.f.date":            "落款日期",
+		"ui.report.f.updated":         "最后修改",
+		"ui.report.theme_help":        "写进开头段落，如“服务职工、温暖职工”",
+		"ui.report.span.year":         "全年",
+		"ui.report.span.h1":           "上半年",
+		"ui.report.span.h2":           "下半年",
+		"ui.report.span.custom":       "自定义",
+		"ui.report.span.campaign":     "专项活动总结",
+		"ui.report.to":                "至",
+		"ui.report.campaign_required": "请选择专项活动",
+		"ui.report.generate":          "根据系统记录生成",
+		"ui.report.saved":             "已保存的工作总结",
+		"ui.report.count":             "共 %d 份",
+		"ui.report.none":              "还没有工作总结。选择组织和期间，点“根据系统记录生成”。",
+		"ui.report.docx":              "导出 Word",
+		"ui.report.print":             "打印 / 网页版",
+		"ui.report.print_back":        "返回编辑",
+		"ui.report.md":                "Markdown",
+		"ui.report.meta":              "%s · %s · %s 修改于 %s",
+		"ui.report.edit_hint":         "直接修改下面的文字。统计数字来自系统记录：保留数字原样，网页版中的数字仍链接到明细；一段中空一行即分成两段，清空一段即删除该段。",
+		"ui.report.block":             "第%d段",
+		"ui.report.figs":              "%d 个数字",
+		"ui.report.figs_title":        "本段含有来自系统记录的统计数字",
+		"ui.report.save":              "保存修改",
+		"ui.report.save_hint":         "保存后再导出，Word 和网页版即为修改后的内容",
+		"ui.report.delete":            "删除这份总结",
+		"ui.report.delete_confirm":    "确定删除这份工作总结？删除后不能恢复。",
+		"ui.flash.report.created":     "已根据系统记录生成工作总结，请核对修改后导出",
+		"ui.flash.report.saved":       "已保存",
+		"ui.flash.report.deleted":     "已删除",
+	})
+}

@@ -190,7 +190,7 @@ func seedFigures(b *testing.B, db *store.DB) {
 			CASE n.i % 10 WHEN 7 THEN 'retired' WHEN 8 THEN 'dispatched' WHEN 9 THEN 'migrant' ELSE 'active' END,
 			CASE WHEN n.i % 100 = 0 THEN 'reserved' WHEN n.i % 100 = 1 THEN 'deceased' ELSE 'member' END,
 			'2010-01-01', 0, 0
-		FROM `+series+` JOIN bench_orgs o ON o.k = n.i % `+fmt.Sprint(len(leaves)))
+		FROM ` + series + ` JOIN bench_orgs o ON o.k = n.i % ` + fmt.Sprint(len(leaves)))
 	b.Logf("members: %v", time.Since(start))
 	camp := &nuanxin.Campaign{OrgID: group.ID, Name: "2026年春节送温暖", Kind: nuanxin.CampaignHoliday, Holiday: nuanxin.HolidaySpring,
 		HolidayYear: 2026, From: nuanxin.NewDate(2026, 1, 20), To: nuanxin.NewDate(2026, 2, 16), Budget: 600000000,
@@ -208,11 +208,11 @@ func seedFigures(b *testing.B, db *store.DB) {
 			CASE WHEN x.k BETWEEN 2 AND 4 THEN 2026 ELSE 0 END,
 			x.d, CASE WHEN x.k = 5 AND x.id % 5 < 2 THEN 'cash' ELSE 'goods' END,
 			CASE x.k WHEN 1 THEN 20000 WHEN 2 THEN 50000 WHEN 3 THEN 20000 WHEN 4 THEN 30000 ELSE 10000 * (1 + x.id % 5) END,
-			x.st, CASE WHEN x.k = 2 THEN `+fmt.Sprint(camp.ID)+` END,
+			x.st, CASE WHEN x.k = 2 THEN ` + fmt.Sprint(camp.ID) + ` END,
 			CASE WHEN x.st IN ('paid', 'signed') THEN x.d END, FALSE, 0, 0
 		FROM (SELECT m.id, m.org_id, m.org_path, m.category, k.k,
-			CASE k.k WHEN 1 THEN `+day("1 + m.id % 12", "15")+` WHEN 2 THEN `+day("2", "10")+` WHEN 3 THEN `+day("6", "15")+`
-				WHEN 4 THEN `+day("9", "20")+` ELSE `+day("1 + (m.id * 7) % 12", "1 + m.id % 28")+` END AS d,
+			CASE k.k WHEN 1 THEN ` + day("1 + m.id % 12", "15") + ` WHEN 2 THEN ` + day("2", "10") + ` WHEN 3 THEN ` + day("6", "15") + `
+				WHEN 4 THEN ` + day("9", "20") + ` ELSE ` + day("1 + (m.id * 7) % 12", "1 + m.id % 28") + ` END AS d,
 			CASE WHEN (m.id + k.k) % 200 = 0 THEN 'paid' WHEN (m.id + k.k) % 997 = 1 THEN 'approved'
 				WHEN (m.id + k.k) % 1999 = 2 THEN 'submitted' ELSE 'signed' END AS st
 			FROM members m CROSS JOIN (SELECT 1 AS k UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5) k) x`)

@@ -103,7 +103,6 @@ func (db *DB) CreateSummary(ctx context.Context, s *nuanxin.Scope, sum *nuanxin.
 	})
 }
 
-
 // UpdateSummary saves the officer's edits of the title, 落款 and body.
 func (db *DB) UpdateSummary(ctx context.Context, s *nuanxin.Scope, sum *nuanxin.Summary) error {
 	if err := validateSummary(sum); err != nil {

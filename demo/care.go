@@ -308,14 +308,27 @@ func (d *careDemo) campaigns(ctx context.Context, base int64) error {
 	if err := d.sink.CreateCampaign(ctx, d.clerk, cool); err != nil {
 		return fmt.Errorf("demo: campaign: %w", err)
 	}
-	if _, err := d.sink.GenerateRoster(ctx, d.clerk, cool.ID); err != nil {
+	rep, err := d.sink.GenerateRoster(ctx, d.clerk, cool.ID)
+	if err != nil {
 		return err
+	}
+	// The budget of 30,000元 fits the 2,000-member demo; a bigger union
+	// plans for its roster, rounded up to the ten thousand yuan.
+	if rep.Planned > cool.Budget {
+		c, err := d.sink.FindCampaign(ctx, d.clerk, cool.ID)
+		if err != nil {
+			return err
+		}
+		c.Budget = (rep.Planned/1000000 + 1) * 1000000
+		if err := d.sink.UpdateCampaign(ctx, d.clerk, c); err != nil {
+			return fmt.Errorf("demo: campaign budget: %w", err)
+		}
 	}
 	if err := d.sink.ApproveCampaign(ctx, d.chair, cool.ID); err != nil {
 		return err
 	}
 	for _, g := range cool.Goods {
-		if err := d.sink.ReceiveGoods(ctx, d.clerk, cool.ID, g.Name, 1000); err != nil {
+		if err := d.sink.ReceiveGoods(ctx, d.clerk, cool.ID, g.Name, max(1000, (rep.Added+rep.Already)*g.Qty)); err != nil {
 			return err
 		}
 	}

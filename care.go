@@ -400,10 +400,17 @@ type CareTodo struct {
 	// event first; MustVisitCounts has the full count of each kind.
 	MustVisit       []*MustVisit
 	MustVisitCounts map[MustVisitKind]int
+	// MustVisitCapped marks the kinds counted up to MaxMustVisitCount only
+	// (a big subtree's birthdays of the month): shown as "1000+".
+	MustVisitCapped map[MustVisitKind]bool
 }
 
 // MaxMustVisit bounds each kind of the must-visit list.
 const MaxMustVisit = 100
+
+// MaxMustVisitCount bounds the counting of each kind: past it the exact
+// number helps nobody and costs a scan of the subtree.
+const MaxMustVisitCount = 1000
 
 // MustVisitKind is a line of the 五必访 list.
 type MustVisitKind string

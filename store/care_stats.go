@@ -21,7 +21,7 @@ func (db *DB) careTodo(ctx context.Context, s *nuanxin.Scope, orgID int64, today
 	if today.IsZero() {
 		today = db.today()
 	}
-	t := &nuanxin.CareTodo{MustVisitCounts: map[nuanxin.MustVisitKind]int{}}
+	t := &nuanxin.CareTodo{MustVisitCounts: map[nuanxin.MustVisitKind]int{}, MustVisitCapped: map[nuanxin.MustVisitKind]bool{}}
 	root := ""
 	if orgID != 0 {
 		org, err := orgInScope(ctx, db.read, s, nuanxin.PermCareRead, orgID)
@@ -120,8 +120,12 @@ func (db *DB) careTodo(ctx context.Context, s *nuanxin.Scope, orgID int64, today
 func (db *DB) mustVisit(ctx context.Context, s *nuanxin.Scope, t *nuanxin.CareTodo, within func(string, nuanxin.Perm, *[]any) string, today nuanxin.Date) error {
 	add := func(kind nuanxin.MustVisitKind, q, order string, args []any, detail func(extra string) string) error {
 		var n int
-		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+q+`) x`, args...).Scan(&n); err != nil {
+		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+q+` LIMIT `+itoa(nuanxin.MaxMustVisitCount+1)+`) x`, args...).Scan(&n); err != nil {
 			return err
+		}
+		if n > nuanxin.MaxMustVisitCount {
+			n = nuanxin.MaxMustVisitCount
+			t.MustVisitCapped[kind] = true
 		}
 		t.MustVisitCounts[kind] = n
 		if n == 0 {
@@ -194,7 +198,9 @@ func (db *DB) mustVisit(ctx context.Context, s *nuanxin.Scope, t *nuanxin.CareTo
 			AND NOT EXISTS (SELECT 1 FROM care_cases c WHERE c.member_id = m.id AND c.category = 'birthday'
 				AND c.status <> 'cancelled' AND c.event_date >= $` + itoa(n-1) + ` AND c.event_date <= $` + itoa(n) + `)`
 		before := len(t.MustVisit)
-		if err := add(nuanxin.VisitBirthday, q, "m.birth_md, m.pinyin", args, nil); err != nil {
+		// Day, then id: the order of the members_birthday index, so the
+		// first page needs no sort of the month's birthdays.
+		if err := add(nuanxin.VisitBirthday, q, "m.birth_md, m.id", args, nil); err != nil {
 			return err
 		}
 		for _, v := range t.MustVisit[before:] {

@@ -1653,10 +1653,11 @@ func (s *Server) bulkRule(ctx context.Context, sc *nuanxin.Scope, org int64, c *
 // 待办 and the 五必访 list.
 
 type visitGroup struct {
-	Kind  nuanxin.MustVisitKind
-	Label string
-	Count int
-	Items []*nuanxin.MustVisit
+	Kind   nuanxin.MustVisitKind
+	Label  string
+	Count  int
+	Capped bool // counted up to nuanxin.MaxMustVisitCount only
+	Items  []*nuanxin.MustVisit
 }
 
 // More is how many of the kind are not listed.
@@ -1731,7 +1732,7 @@ func (s *Server) handleCareTodo(w http.ResponseWriter, r *http.Request) {
 	}
 	d := &careTodoData{T: t, Counts: todoCounts(sc, t)}
 	for _, k := range visitKinds {
-		g := visitGroup{Kind: k, Label: k.Label(), Count: t.MustVisitCounts[k]}
+		g := visitGroup{Kind: k, Label: k.Label(), Count: t.MustVisitCounts[k], Capped: t.MustVisitCapped[k]}
 		for _, v := range t.MustVisit {
 			if v.Kind == k {
 				g.Items = append(g.Items, v)
@@ -1780,9 +1781,10 @@ func (s *Server) memberCareOf(ctx context.Context, sc *nuanxin.Scope, m *nuanxin
 
 // homeCare is the 待办 card of the 工作台.
 type homeCare struct {
-	Counts []countItem
-	Visits int
-	T      *nuanxin.CareTodo
+	Counts       []countItem
+	Visits       int
+	VisitsCapped bool // some kind counted up to nuanxin.MaxMustVisitCount only
+	T            *nuanxin.CareTodo
 }
 
 // homeCareOf reads the 待办 figures for the 工作台; nil without the care
@@ -1798,8 +1800,9 @@ func (s *Server) homeCareOf(r *http.Request) *homeCare {
 		return nil
 	}
 	h := &homeCare{Counts: todoCounts(sc, t), T: t}
-	for _, n := range t.MustVisitCounts {
+	for k, n := range t.MustVisitCounts {
 		h.Visits += n
+		h.VisitsCapped = h.VisitsCapped || t.MustVisitCapped[k]
 	}
 	return h
 }

@@ -208,6 +208,7 @@ func init() {
 		"ui.care.todo.must_visit_help": "住院、去世、生育、结婚未走访，本月生日未发放",
 		"ui.care.todo.none":            "目前没有需要走访的会员",
 		"ui.care.todo.people":          "共%d人",
+		"ui.care.todo.people_capped":   "%d人以上",
 		"ui.care.todo.listed":          "，列出前%d人",
 		"ui.care.todo.more":            "另有%d人未列出，请先办理上面的",
 		"ui.care.todo.birthday":        "今年生日",

@@ -46,6 +46,11 @@ CREATE TABLE care_reach_tallies (
 CREATE INDEX care_cases_status ON care_cases(status, org_path, event_date);
 -- 会籍变动 of a period (入会, 转出 … in the 工作总结).
 CREATE INDEX member_events_date ON member_events(date, kind);
+-- 五必访: the month's birthdays, and the cases still to visit, without a
+-- scan of every member or case of a big subtree.
+CREATE INDEX members_birthday ON members(status, birth_md, org_path);
+CREATE INDEX care_cases_unvisited ON care_cases(category, org_path, event_date)
+    WHERE visited_on IS NULL AND status <> 'cancelled';
 
 -- Saved 工作总结: generated, then edited by the officer.
 CREATE TABLE summaries (
@@ -69,6 +74,8 @@ CREATE INDEX summaries_org ON summaries(org_path, updated_at);
 
 -- +goose Down
 DROP TABLE summaries;
+DROP INDEX care_cases_unvisited;
+DROP INDEX members_birthday;
 DROP INDEX member_events_date;
 DROP INDEX care_cases_status;
 DROP TABLE care_reach_tallies;

@@ -156,14 +156,11 @@ type CareStat struct {
 	Amount  Money  `json:"amount"`
 }
 
-// MemberFigures are the members of a subtree now, and how the period
-// changed them.
+// MemberFigures are the members of a subtree now.
 type MemberFigures struct {
 	Total      int                  `json:"total"` // every status
 	ByStatus   map[MemberStatus]int `json:"by_status"`
 	ByCategory map[Category]int     `json:"by_category"` // 在会 members only
-	// Events counts the 会籍变动 of the period by kind (入会, 转入, 转出 …).
-	Events map[EventKind]int `json:"events"`
 }
 
 // OrgCoverage is one suborg's line of the coverage ranking: people cared
@@ -264,6 +261,9 @@ func (b *Backlog) Line(st CareStatus) BacklogLine {
 // three can never disagree.
 type StatsService interface {
 	MemberFigures(ctx context.Context, s *Scope, f StatsFilter) (*MemberFigures, error)
+	// MemberEvents counts the 会籍变动 of the period by kind (入会, 转入,
+	// 转出 …) of the members now in the subtree.
+	MemberEvents(ctx context.Context, s *Scope, f StatsFilter) (map[EventKind]int, error)
 	// CareTotal is the period's total: cases, distinct persons, amount.
 	CareTotal(ctx context.Context, s *Scope, f StatsFilter) (CareStat, error)
 	CareByCategory(ctx context.Context, s *Scope, f StatsFilter) ([]CareStat, error)

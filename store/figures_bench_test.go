@@ -23,14 +23,14 @@ import (
 //	go test -run XXX -bench 'Figures1M(Postgres)?$' -benchtime 3x -timeout 60m ./store
 //
 // The SQLite database is built once and kept in $TMPDIR
-// (nuanxin-figures-1m-v1.db); delete it to rebuild.
+// (nuanxin-figures-1m-v2.db); delete it to rebuild.
 const (
 	benchMembers = 1000000
 	benchBranch  = 120
 )
 
 func BenchmarkFigures1M(b *testing.B) {
-	path := filepath.Join(os.TempDir(), "nuanxin-figures-1m-v1.db")
+	path := filepath.Join(os.TempDir(), "nuanxin-figures-1m-v2.db")
 	_, statErr := os.Stat(path)
 	db, err := store.Open(context.Background(), path, storetest.Box(b))
 	if err != nil {
@@ -79,6 +79,7 @@ func benchFigures(b *testing.B, db *store.DB) {
 		fn   func() error
 	}{
 		{"MemberFigures", func() error { _, err := db.MemberFigures(ctx, chair, f); return err }},
+		{"MemberEvents (summary only)", func() error { _, err := db.MemberEvents(ctx, chair, f); return err }},
 		{"CareTotal", func() error { _, err := db.CareTotal(ctx, chair, f); return err }},
 		{"CareByCategory", func() error { _, err := db.CareByCategory(ctx, chair, f); return err }},
 		{"CareByMonth", func() error { _, err := db.CareByMonth(ctx, chair, f); return err }},
@@ -126,8 +127,8 @@ func benchFigures(b *testing.B, db *store.DB) {
 	b.ReportMetric(float64(dashTime.Milliseconds())/float64(b.N), "ms/dashboard")
 }
 
-// dashboardFigures are the calls of the 首页 (web/home.go): each figure
-// once.
+// dashboardFigures are the store calls of the 首页 (web/home.go): each
+// figure once, and the 待办 card with its 五必访 counts.
 func dashboardFigures(db *store.DB, s *nuanxin.Scope, f nuanxin.StatsFilter) error {
 	if _, err := db.MemberFigures(ctx, s, f); err != nil {
 		return err
@@ -145,6 +146,9 @@ func dashboardFigures(db *store.DB, s *nuanxin.Scope, f nuanxin.StatsFilter) err
 		return err
 	}
 	if _, err := db.Backlog(ctx, s, f, nuanxin.NewDate(2026, 12, 31)); err != nil {
+		return err
+	}
+	if _, err := db.CareTodo(ctx, s, 0, nuanxin.NewDate(2026, 12, 31)); err != nil { // the 待办 card
 		return err
 	}
 	_, err := db.Coverage(ctx, s, f)
@@ -191,6 +195,13 @@ func seedFigures(b *testing.B, db *store.DB) {
 			CASE WHEN n.i % 100 = 0 THEN 'reserved' WHEN n.i % 100 = 1 THEN 'deceased' ELSE 'member' END,
 			'2010-01-01', 0, 0
 		FROM ` + series + ` JOIN bench_orgs o ON o.k = n.i % ` + fmt.Sprint(len(leaves)))
+	// Everyone's 入会; a tenth joined this year (the 会员发展 of the summary).
+	joined := `'2010-01-01'`
+	if pg {
+		joined = `'2010-01-01'::date`
+	}
+	exec(`INSERT INTO member_events (member_id, kind, date, created_at)
+		SELECT m.id, 'join', CASE WHEN m.id % 10 = 0 THEN ` + day("1 + m.id % 12", "1") + ` ELSE ` + joined + ` END, 0 FROM members m`)
 	b.Logf("members: %v", time.Since(start))
 	camp := &nuanxin.Campaign{OrgID: group.ID, Name: "2026年春节送温暖", Kind: nuanxin.CampaignHoliday, Holiday: nuanxin.HolidaySpring,
 		HolidayYear: 2026, From: nuanxin.NewDate(2026, 1, 20), To: nuanxin.NewDate(2026, 2, 16), Budget: 600000000,

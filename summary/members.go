@@ -25,6 +25,10 @@ func (membersSection) Write(ctx context.Context, in *Input, d *Draft) error {
 	if n == 0 {
 		return nil
 	}
+	events, err := in.Stats.MemberEvents(ctx, in.Scope, in.Filter)
+	if err != nil {
+		return err
+	}
 	org := in.Filter.OrgID
 	runs := sentence("summary.members.total", nuanxin.Plain(in.Today.Chinese()), nuanxin.Plain(in.Org.Name),
 		nuanxin.Fig(persons(n), MembersHref(org, nuanxin.StatusMember, "")))
@@ -45,7 +49,7 @@ func (membersSection) Write(ctx context.Context, in *Input, d *Draft) error {
 	// The period's changes, in the order a 总结 lists them.
 	var moves []nuanxin.Run
 	for _, k := range []nuanxin.EventKind{nuanxin.EventJoin, nuanxin.EventTransferIn, nuanxin.EventTransferOut, nuanxin.EventRetire, nuanxin.EventWithdraw, nuanxin.EventDeath} {
-		if c := mf.Events[k]; c > 0 {
+		if c := events[k]; c > 0 {
 			if len(moves) > 0 {
 				moves = append(moves, nuanxin.Plain("，"))
 			}

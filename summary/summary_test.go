@@ -19,11 +19,15 @@ type figures struct {
 	camps    []nuanxin.CampaignFigure
 	backlog  nuanxin.Backlog
 	members  nuanxin.MemberFigures
+	events   map[nuanxin.EventKind]int
 	hardship map[nuanxin.HardshipTier]int
 }
 
 func (f *figures) MemberFigures(context.Context, *nuanxin.Scope, nuanxin.StatsFilter) (*nuanxin.MemberFigures, error) {
 	return &f.members, nil
+}
+func (f *figures) MemberEvents(context.Context, *nuanxin.Scope, nuanxin.StatsFilter) (map[nuanxin.EventKind]int, error) {
+	return f.events, nil
 }
 func (f *figures) CareTotal(context.Context, *nuanxin.Scope, nuanxin.StatsFilter) (nuanxin.CareStat, error) {
 	return f.total, nil
@@ -75,7 +79,8 @@ func TestSummaryWordsTheFigures(t *testing.T) {
 			{Key: "birthday", Label: "生日", Cases: 8, Persons: 8, Amount: 696000},
 		},
 		forms:   []nuanxin.CareStat{{Key: "cash", Label: "慰问金", Amount: 2560000}, {Key: "goods", Label: "实物", Amount: 696000}},
-		members: nuanxin.MemberFigures{ByStatus: map[nuanxin.MemberStatus]int{"member": 120}, ByCategory: map[nuanxin.Category]int{"active": 100, "retired": 20}, Events: map[nuanxin.EventKind]int{"join": 6}},
+		members: nuanxin.MemberFigures{ByStatus: map[nuanxin.MemberStatus]int{"member": 120}, ByCategory: map[nuanxin.Category]int{"active": 100, "retired": 20}},
+		events:  map[nuanxin.EventKind]int{"join": 6},
 	}
 	sum := write(t, f)
 	text := sum.Text()

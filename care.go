@@ -58,6 +58,16 @@ var CareForms = []CareForm{FormGoods, FormCash, FormVoucher, FormCard}
 
 func (f CareForm) Label() string { return T("care.form." + string(f)) }
 
+// Valid reports whether f is one of CareForms.
+func (f CareForm) Valid() bool {
+	for _, x := range CareForms {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
 // Holiday is one of the seven statutory holidays of 节日慰问.
 type Holiday string
 
@@ -353,6 +363,7 @@ type CareFilter struct {
 	OrgID      int64 // subtree root; 0 = whole scope
 	MemberID   int64
 	Category   CareCategory
+	Form       CareForm
 	Status     CareStatus
 	Statuses   []CareStatus // any of
 	From, To   Date         // event date range, inclusive

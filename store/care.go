@@ -94,6 +94,9 @@ func (db *DB) careWhere(ctx context.Context, s *nuanxin.Scope, f nuanxin.CareFil
 	if f.Category != "" {
 		add("c.category = ?", string(f.Category))
 	}
+	if f.Form != "" {
+		add("c.form = ?", string(f.Form))
+	}
 	if withStatus && f.Status != "" {
 		add("c.status = ?", string(f.Status))
 	}

@@ -89,6 +89,9 @@ func StatsHref(f nuanxin.StatsFilter) string {
 	if f.Period.Valid() {
 		v.Set("period", f.Period.String())
 	}
+	if f.CampaignID != 0 {
+		v.Set("campaign", strconv.FormatInt(f.CampaignID, 10))
+	}
 	return withQuery("/stats", v)
 }
 

@@ -130,6 +130,24 @@ func parseCareFilter(q url.Values) (nuanxin.CareFilter, int, nuanxin.FieldErrors
 			fe.Add("category", "care.category.invalid")
 		}
 	}
+	// The figures of the 统计 and the 工作总结 link here with their own
+	// terms: paid cases only (paid=1), a form, a campaign.
+	if q.Get("paid") == "1" {
+		f.Statuses = []nuanxin.CareStatus{nuanxin.CarePaid, nuanxin.CareSigned}
+	}
+	if v := q.Get("form"); v != "" {
+		if nuanxin.CareForm(v).Valid() {
+			f.Form = nuanxin.CareForm(v)
+		} else {
+			fe.Add("form", "err.bad_request")
+		}
+	}
+	if v := q.Get("campaign"); v != "" {
+		if f.CampaignID = formInt(v); f.CampaignID <= 0 {
+			fe.Add("campaign", "err.bad_id", v)
+			f.CampaignID = 0
+		}
+	}
 	for _, d := range []struct {
 		name string
 		dst  *nuanxin.Date
@@ -197,6 +215,9 @@ type careListData struct {
 	Back       string // this list, for the workflow form to come back to
 	Err        string // a refused workflow step
 	OOB        bool
+	// Chips are the terms a figure's link brought (paid only, a form, a
+	// campaign), each with the list without it.
+	Chips []option
 }
 
 // bulkFrom are the statuses a step of the bulk bar applies to (审批 from
@@ -304,6 +325,22 @@ func (s *Server) careListPage(w http.ResponseWriter, r *http.Request, q url.Valu
 	labels := s.categoryLabels(ctx, sc, list.Cases)
 	for _, c := range list.Cases {
 		d.Rows = append(d.Rows, careRow{C: c, Category: labels(c), Checked: checked[c.ID]})
+	}
+	chip := func(key, label string) {
+		d.Chips = append(d.Chips, option{Value: withQuery("/care", listQuery(q, key)), Label: label})
+	}
+	if len(f.Statuses) > 0 {
+		chip("paid", nuanxin.T("ui.care.filter.paid_only"))
+	}
+	if f.Form != "" {
+		chip("form", nuanxin.T("ui.care.filter.form", f.Form.Label()))
+	}
+	if f.CampaignID != 0 {
+		name := strconv.FormatInt(f.CampaignID, 10)
+		if c, err := s.campaigns.FindCampaign(ctx, sc, f.CampaignID); err == nil {
+			name = c.Name
+		}
+		chip("campaign", nuanxin.T("ui.care.filter.campaign", name))
 	}
 	d.Pager = newPager("/care", q, page, carePerPage, list.Total, false, "ui.unit.entries")
 	back := listQuery(q)

@@ -16,6 +16,8 @@ type countItem struct {
 	Capped bool
 	Href   string
 	Class  string
+	Share  string // of the whole, "86.8%"
+	Swatch int    // the chart colour of the line, 1-based; 0 for none
 }
 
 // homeData is the 工作台: the members now, the care of a period (this year
@@ -136,13 +138,15 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 				Href: summary.MembersHref(f.OrgID, st, "")})
 		}
 		var pts []chartPoint
-		for _, cat := range nuanxin.Categories {
-			it := countItem{Label: cat.Label(), Count: mf.ByCategory[cat],
+		in := int64(mf.ByStatus[nuanxin.StatusMember])
+		for i, cat := range nuanxin.Categories {
+			it := countItem{Label: cat.Label(), Count: mf.ByCategory[cat], Swatch: i + 1,
 				Href: summary.MembersHref(f.OrgID, nuanxin.StatusMember, cat)}
-			d.ByCategory = append(d.ByCategory, it)
 			if it.Count > 0 {
-				pts = append(pts, chartPoint{Label: it.Label, Count: it.Count, Href: it.Href})
+				it.Share = percent(int64(it.Count), in)
+				pts = append(pts, chartPoint{Label: it.Label, Count: it.Count, Href: it.Href, Color: i})
 			}
+			d.ByCategory = append(d.ByCategory, it)
 		}
 		if len(pts) > 0 {
 			charts.Charts["members"] = chartData{Kind: "donut", Points: pts}

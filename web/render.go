@@ -120,7 +120,7 @@ func (s *Server) parseTemplates() map[string]*template.Template {
 	funcs := template.FuncMap{
 		"t":      nuanxin.T,
 		"static": func(name string) string { return "/static/" + name + "?v=" + s.staticVersion },
-		"inc":  func(i int) int { return i + 1 },
+		"inc":    func(i int) int { return i + 1 },
 		"dict": func(kv ...any) map[string]any {
 			m := make(map[string]any, len(kv)/2)
 			for i := 0; i+1 < len(kv); i += 2 {

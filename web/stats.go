@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -267,7 +268,7 @@ func careLines(st []nuanxin.CareStat, total nuanxin.Money, href func(nuanxin.Car
 
 // chartSet is the JSON of a page's charts, by chart name.
 type chartSet struct {
-	Names  map[string]string     `json:"names"` // series names and units
+	Names  map[string]string    `json:"names"` // series names and units
 	Charts map[string]chartData `json:"charts"`
 }
 
@@ -285,6 +286,9 @@ type chartPoint struct {
 	Yuan  float64 `json:"yuan"`
 	Count int     `json:"count"`
 	Href  string  `json:"href"`
+	// Color is the slice's place in the palette (stats.js, and the .sw-N
+	// swatches of the list beside the chart).
+	Color int `json:"color"`
 }
 
 func newChartSet() *chartSet {
@@ -367,7 +371,15 @@ func pivotViews(p *nuanxin.CarePivot, q *statsQuery) (byCat, byMonth pivotView) 
 		rc := pivotRow{Label: label, Href: drill, Cells: make([]pivotCellView, len(p.Categories))}
 		rm := pivotRow{Label: label, Href: drill, Cells: make([]pivotCellView, len(p.Months))}
 		for j, c := range p.Categories {
-			for k, m := range p.Months {
+			rc.Cells[j].Href = summary.CareHref(of, c, "", 0)
+		}
+		for k, m := range p.Months {
+			rm.Cells[k].Href = summary.CareHref(of, "", "", m)
+		}
+		rc.Total.Href = summary.CareHref(of, "", "", 0)
+		rm.Total.Href = rc.Total.Href
+		for j := range p.Categories {
+			for k := range p.Months {
 				cell := p.Cells[i][j][k]
 				add(&rc.Cells[j], cell)
 				add(&rm.Cells[k], cell)
@@ -377,19 +389,8 @@ func pivotViews(p *nuanxin.CarePivot, q *statsQuery) (byCat, byMonth pivotView) 
 				add(&byMonth.Total.Cells[k], cell)
 				add(&byCat.Total.Total, cell)
 				add(&byMonth.Total.Total, cell)
-				if rm.Cells[k].Href == "" {
-					rm.Cells[k].Href = summary.CareHref(of, "", "", m)
-				}
-			}
-			rc.Cells[j].Href = summary.CareHref(of, c, "", 0)
-		}
-		for k, m := range p.Months {
-			if rm.Cells[k].Href == "" {
-				rm.Cells[k].Href = summary.CareHref(of, "", "", m)
 			}
 		}
-		rc.Total.Href = summary.CareHref(of, "", "", 0)
-		rm.Total.Href = rc.Total.Href
 		if rc.Total.Cases == 0 && rc.Total.Amount == 0 && o.Own {
 			continue // the root's own row only when it has cases
 		}
@@ -433,20 +434,19 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 // statsFilter reads the page's filter: the org and period of
 // parseStatsQuery and the optional campaign, which must be one of the
 // subtree's campaigns of the period (else it is dropped with a message).
-// It returns the campaigns of the period for the chooser.
-func (s *Server) statsFilter(r *http.Request) (*statsQuery, []nuanxin.CampaignFigure, error) {
+func (s *Server) statsFilter(r *http.Request) (*statsQuery, error) {
 	sc, ctx := scopeOf(r), r.Context()
 	orgs, err := s.orgs.FindOrgs(ctx, sc, nuanxin.OrgFilter{IncludeClosed: true})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	q, err := s.parseStatsQuery(r, nuanxin.PermReportRead, orgs)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	camps, err := s.stats.Campaigns(ctx, sc, q.F)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	want := formInt(r.URL.Query().Get("campaign"))
 	q.Campaigns = []choice{{Value: "", Label: nuanxin.T("ui.stats.campaign_all"), Selected: want == 0}}
@@ -465,12 +465,12 @@ func (s *Server) statsFilter(r *http.Request) (*statsQuery, []nuanxin.CampaignFi
 		}
 		q.Err = msg
 	}
-	return q, camps, nil
+	return q, nil
 }
 
 func (s *Server) statsData(r *http.Request) (*statsData, int, error) {
 	sc, ctx := scopeOf(r), r.Context()
-	q, _, err := s.statsFilter(r)
+	q, err := s.statsFilter(r)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -517,13 +517,13 @@ func (s *Server) statsData(r *http.Request) (*statsData, int, error) {
 }
 
 // statsValues is the query string of the filter (org, period, campaign).
-func statsValues(q *statsQuery) map[string][]string {
-	v := map[string][]string{"period": {q.F.Period.String()}}
+func statsValues(q *statsQuery) url.Values {
+	v := url.Values{"period": {q.F.Period.String()}}
 	if q.F.OrgID != 0 {
-		v["org"] = []string{strconv.FormatInt(q.F.OrgID, 10)}
+		v.Set("org", strconv.FormatInt(q.F.OrgID, 10))
 	}
 	if q.F.CampaignID != 0 {
-		v["campaign"] = []string{strconv.FormatInt(q.F.CampaignID, 10)}
+		v.Set("campaign", strconv.FormatInt(q.F.CampaignID, 10))
 	}
 	return v
 }
@@ -533,7 +533,7 @@ func statsValues(q *statsQuery) map[string][]string {
 
 func (s *Server) handleStatsXLSX(w http.ResponseWriter, r *http.Request) {
 	sc, ctx := scopeOf(r), r.Context()
-	q, _, err := s.statsFilter(r)
+	q, err := s.statsFilter(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

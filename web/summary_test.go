@@ -155,3 +155,19 @@ func TestRelinkKeepsFiguresInOrder(t *testing.T) {
 		t.Fatalf("%+v", got)
 	}
 }
+
+// The link behind a figure shows the cases it counts: paid ones only, of
+// the form and campaign it names, and says so.
+func TestCareListFollowsFigureLinks(t *testing.T) {
+	f := newFixture(t)
+	clerk := f.login("clerk")
+	w := f.do("clerk", req{method: "GET", path: "/care?paid=1&form=cash&org=" + id(f.A.ID), sess: clerk})
+	body := w.Body.String()
+	if w.Code != 200 || !strings.Contains(body, `id="care-chips"`) || !strings.Contains(body, "统计口径：已发放、已签收") ||
+		!strings.Contains(body, "形式：慰问金") || !strings.Contains(body, `name="paid" value="1"`) {
+		t.Fatalf("care list with figure terms: %d\n%s", w.Code, snippet(body))
+	}
+	if w := f.do("clerk", req{method: "GET", path: "/care?form=bitcoin", sess: clerk}); w.Code != 200 || strings.Contains(w.Body.String(), `id="care-chips"`) {
+		t.Fatalf("a bad form: %d", w.Code)
+	}
+}

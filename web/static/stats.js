@@ -120,11 +120,12 @@
         text: total.toLocaleString("zh-CN"), subtext: names.members, left: "center", top: "38%",
         textStyle: { fontSize: 20, fontWeight: 600, color: "rgba(0,0,0,.88)" }, subtextStyle: { fontSize: 12, color: "rgba(0,0,0,.45)" }, itemGap: 2
       },
+      // no labels round the ring: the list beside it names each slice
+      // (its swatch has the slice's colour) with the count and the share
       series: [{
-        type: "pie", radius: ["48%", "72%"], center: ["50%", "50%"], cursor: "pointer", avoidLabelOverlap: true,
-        minAngle: 3, itemStyle: { borderColor: "#fff", borderWidth: 2 },
-        label: { formatter: "{b}\n{d}%", fontSize: 12, lineHeight: 16 }, labelLine: { length: 8, length2: 6 },
-        data: c.points.map(function (p) { return { name: p.label, value: p.count }; })
+        type: "pie", radius: ["52%", "80%"], center: ["50%", "50%"], cursor: "pointer",
+        minAngle: 2, itemStyle: { borderColor: "#fff", borderWidth: 2 }, label: { show: false }, labelLine: { show: false },
+        data: c.points.map(function (p) { return { name: p.label, value: p.count, itemStyle: { color: palette[(p.color || 0) % palette.length] } }; })
       }]
     });
   }

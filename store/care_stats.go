@@ -43,7 +43,7 @@ func (db *DB) careTodo(ctx context.Context, s *nuanxin.Scope, orgID int64, today
 	// approves in one step. Imported historical records are paid with no
 	// signature to collect, so they never wait for one.
 	var args []any
-	cond := within("c.org_path", nuanxin.PermCareRead, &args)
+	cond := within(db.filterCol("c.org_path"), nuanxin.PermCareRead, &args)
 	args = append(args, s.UserID)
 	rows, err := db.read.QueryContext(ctx, `SELECT c.org_path, c.status, COUNT(*),
 		SUM(CASE WHEN c.drafted_by = $`+itoa(len(args))+` THEN 1 ELSE 0 END)
@@ -114,8 +114,11 @@ func (db *DB) careTodo(ctx context.Context, s *nuanxin.Scope, orgID int64, today
 	return t, nil
 }
 
-// mustVisit fills the 五必访 list: cases of 住院, 生育 and 结婚 with no visit
-// recorded; deaths in the last 90 days with no 慰问; members whose birthday
+// mustVisitDays is how far back the 五必访 list looks.
+const mustVisitDays = 90
+
+// mustVisit fills the 五必访 list: cases of 住院, 生育 and 结婚 of the last
+// 90 days with no visit recorded; deaths in the last 90 days with no 慰问; members whose birthday
 // is this month and who have had no birthday 慰问 this year.
 func (db *DB) mustVisit(ctx context.Context, s *nuanxin.Scope, t *nuanxin.CareTodo, within func(string, nuanxin.Perm, *[]any) string, today nuanxin.Date) error {
 	add := func(kind nuanxin.MustVisitKind, q, order string, args []any, detail func(extra string) string) error {
@@ -153,13 +156,17 @@ func (db *DB) mustVisit(ctx context.Context, s *nuanxin.Scope, t *nuanxin.CareTo
 	// The subtree is a filter here (filterCol): the 1M demo's 待办 took
 	// 14 s reading members by org_path.
 	filter := db.filterCol
+	// A visit is owed for the last 90 days' cases entered through the
+	// workflow: an imported old register owes none.
+	since := today.AddDays(-mustVisitDays)
 	notVisited := func(cat nuanxin.CareCategory, kind nuanxin.MustVisitKind, detail func(string) string) error {
 		var args []any
 		cond := within(filter("c.org_path"), nuanxin.PermCareRead, &args)
-		args = append(args, string(cat))
+		args = append(args, string(cat), since)
 		q := `SELECT c.member_id, m.name, o.name, c.id, c.event_date, c.hospital
 			FROM care_cases c JOIN members m ON m.id = c.member_id JOIN orgs o ON o.id = c.org_id
-			WHERE ` + cond + ` AND c.category = $` + itoa(len(args)) + ` AND c.visited_on IS NULL AND c.status <> 'cancelled'`
+			WHERE ` + cond + ` AND c.category = $` + itoa(len(args)-1) + ` AND c.event_date >= $` + itoa(len(args)) + `
+			AND c.visited_on IS NULL AND c.status <> 'cancelled' AND NOT c.historical`
 		return add(kind, q, "c.event_date, c.id", args, detail)
 	}
 	if err := notVisited(nuanxin.CareIllness, nuanxin.VisitHospital, func(h string) string { return h }); err != nil {
@@ -169,7 +176,7 @@ func (db *DB) mustVisit(ctx context.Context, s *nuanxin.Scope, t *nuanxin.CareTo
 	{
 		var args []any
 		cond := within(filter("m.org_path"), nuanxin.PermCareRead, &args)
-		args = append(args, today.Time().AddDate(0, 0, -90).Format("2006-01-02"))
+		args = append(args, since.String())
 		q := `SELECT m.id, m.name, o.name, 0, e.date, ''
 			FROM member_events e JOIN members m ON m.id = e.member_id JOIN orgs o ON o.id = m.org_id
 			WHERE ` + cond + ` AND e.kind = 'death' AND e.date >= $` + itoa(len(args)) + `

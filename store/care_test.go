@@ -463,7 +463,7 @@ func TestCareStatsAndTodo(t *testing.T) {
 			Form: nuanxin.FormCash, Amount: 100000}, nuanxin.CareCreate{Submit: true})
 		bd := w.create(t, w.clerk, w.birthday(w.li, 30000), nuanxin.CareCreate{Submit: true})
 		wed := w.create(t, w.clerk, &nuanxin.CareCase{MemberID: w.li.ID, Category: nuanxin.CareWedding,
-			EventDate: nuanxin.NewDate(2026, 5, 1), Form: nuanxin.FormGoods, Goods: "床上用品", Amount: 60000}, nuanxin.CareCreate{Submit: true})
+			EventDate: nuanxin.NewDate(2026, 10, 1), Form: nuanxin.FormGoods, Goods: "床上用品", Amount: 60000}, nuanxin.CareCreate{Submit: true})
 		for _, c := range []*nuanxin.CareCase{ill, bd, wed} {
 			w.step(t, w.reviewer, c, nuanxin.ActReview, "")
 			w.step(t, w.chair, c, nuanxin.ActApprove, "")

@@ -86,6 +86,7 @@ func benchFigures(b *testing.B, db *store.DB) {
 		{"Campaigns", func() error { _, err := db.Campaigns(ctx, chair, f); return err }},
 		{"Backlog", func() error { _, err := db.Backlog(ctx, chair, f, nuanxin.NewDate(2026, 12, 31)); return err }},
 		{"Coverage", func() error { _, err := db.Coverage(ctx, chair, f); return err }},
+		{"CareTodo (待办 and 五必访)", func() error { _, err := db.CareTodo(ctx, chair, 0, nuanxin.NewDate(2026, 12, 31)); return err }},
 		{"CarePivot", func() error { _, err := db.CarePivot(ctx, chair, f); return err }},
 	} {
 		start := time.Now()

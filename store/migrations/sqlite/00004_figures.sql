@@ -49,7 +49,7 @@ CREATE INDEX member_events_date ON member_events(date, kind);
 -- 五必访: the month's birthdays, and the cases still to visit, without a
 -- scan of every member or case of a big subtree.
 CREATE INDEX members_birthday ON members(status, birth_md, org_path);
-CREATE INDEX care_cases_unvisited ON care_cases(category, org_path, event_date)
+CREATE INDEX care_cases_unvisited ON care_cases(category, event_date)
     WHERE visited_on IS NULL AND status <> 'cancelled';
 
 -- Saved 工作总结: generated, then edited by the officer.

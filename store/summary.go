@@ -38,6 +38,15 @@ func scanSummary(sc interface{ Scan(...any) error }, withBlocks bool) (*nuanxin.
 	return &sum, nil
 }
 
+// summaryBody checks a summary and returns its body as stored.
+func summaryBody(sum *nuanxin.Summary) (string, error) {
+	if err := validateSummary(sum); err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(sum.Blocks)
+	return string(b), err
+}
+
 // validateSummary checks what an officer may have typed.
 func validateSummary(sum *nuanxin.Summary) error {
 	sum.Title, sum.Author = strings.TrimSpace(sum.Title), strings.TrimSpace(sum.Author)
@@ -77,10 +86,7 @@ func validateSummary(sum *nuanxin.Summary) error {
 // CreateSummary saves a summary generated for an org the caller may write
 // reports for.
 func (db *DB) CreateSummary(ctx context.Context, s *nuanxin.Scope, sum *nuanxin.Summary) error {
-	if err := validateSummary(sum); err != nil {
-		return err
-	}
-	blocks, err := json.Marshal(sum.Blocks)
+	blocks, err := summaryBody(sum)
 	if err != nil {
 		return err
 	}
@@ -95,7 +101,7 @@ func (db *DB) CreateSummary(ctx context.Context, s *nuanxin.Scope, sum *nuanxin.
 			date, blocks_json, created_by, created_at, updated_by, updated_at, version)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$11,1) RETURNING id`,
 			org.ID, org.Path, sum.Period.From, sum.Period.To, nullID(sum.CampaignID), sum.Title, sum.Author, sum.Date,
-			string(blocks), s.UserID, ms(tx.now), sum.UpdatedBy).Scan(&sum.ID); err != nil {
+			blocks, s.UserID, ms(tx.now), sum.UpdatedBy).Scan(&sum.ID); err != nil {
 			return err
 		}
 		return tx.audit(ctx, "summary.create", "summary", sum.ID, org.Path, nil,
@@ -105,10 +111,7 @@ func (db *DB) CreateSummary(ctx context.Context, s *nuanxin.Scope, sum *nuanxin.
 
 // UpdateSummary saves the officer's edits of the title, 落款 and body.
 func (db *DB) UpdateSummary(ctx context.Context, s *nuanxin.Scope, sum *nuanxin.Summary) error {
-	if err := validateSummary(sum); err != nil {
-		return err
-	}
-	blocks, err := json.Marshal(sum.Blocks)
+	blocks, err := summaryBody(sum)
 	if err != nil {
 		return err
 	}
@@ -122,7 +125,7 @@ func (db *DB) UpdateSummary(ctx context.Context, s *nuanxin.Scope, sum *nuanxin.
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE summaries SET title = $1, author = $2, date = $3, blocks_json = $4, updated_by = $5,
 			updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8`,
-			sum.Title, sum.Author, sum.Date, string(blocks), s.DisplayName(), ms(tx.now), sum.ID, sum.Version)
+			sum.Title, sum.Author, sum.Date, blocks, s.DisplayName(), ms(tx.now), sum.ID, sum.Version)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -346,29 +347,27 @@ func (s *Server) handleReportDelete(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleReportDocx(w http.ResponseWriter, r *http.Request) {
-	sum, ok := s.loadSummary(w, r)
-	if !ok {
-		return
-	}
-	var buf bytes.Buffer
-	if err := report.WriteSummaryDOCX(&buf, sum); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	download(w, buf.Bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", sum.Title+".docx", "summary.docx")
+	s.exportSummary(w, r, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx", report.WriteSummaryDOCX)
 }
 
 func (s *Server) handleReportMarkdown(w http.ResponseWriter, r *http.Request) {
+	s.exportSummary(w, r, "text/markdown; charset=utf-8", ".md", func(w io.Writer, sum *nuanxin.Summary) error {
+		return report.WriteSummaryMarkdown(w, sum, "")
+	})
+}
+
+// exportSummary sends a saved summary as a file named after its title.
+func (s *Server) exportSummary(w http.ResponseWriter, r *http.Request, contentType, ext string, write func(io.Writer, *nuanxin.Summary) error) {
 	sum, ok := s.loadSummary(w, r)
 	if !ok {
 		return
 	}
 	var buf bytes.Buffer
-	if err := report.WriteSummaryMarkdown(&buf, sum, ""); err != nil {
+	if err := write(&buf, sum); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	download(w, buf.Bytes(), "text/markdown; charset=utf-8", sum.Title+".md", "summary.md")
+	download(w, buf.Bytes(), contentType, sum.Title+ext, "summary"+ext)
 }
 
 // handleReportPrint is the print page: 公文 layout, each figure a link to

@@ -177,9 +177,11 @@ func (db *DB) mustVisit(ctx context.Context, s *nuanxin.Scope, t *nuanxin.CareTo
 		var args []any
 		cond := within(filter("m.org_path"), nuanxin.PermCareRead, &args)
 		args = append(args, since.String())
+		// CROSS JOIN keeps SQLite reading the period's events first (by
+		// member_events_date) rather than every member with their events.
 		q := `SELECT m.id, m.name, o.name, 0, e.date, ''
-			FROM member_events e JOIN members m ON m.id = e.member_id JOIN orgs o ON o.id = m.org_id
-			WHERE ` + cond + ` AND e.kind = 'death' AND e.date >= $` + itoa(len(args)) + `
+			FROM member_events e CROSS JOIN members m JOIN orgs o ON o.id = m.org_id
+			WHERE m.id = e.member_id AND ` + cond + ` AND e.kind = 'death' AND e.date >= $` + itoa(len(args)) + `
 			AND NOT EXISTS (SELECT 1 FROM care_cases c WHERE c.member_id = m.id AND c.category = 'death' AND c.status <> 'cancelled')`
 		if db.dialect == Postgres {
 			q = strings.Replace(q, "e.date >= $"+itoa(len(args)), "e.date >= $"+itoa(len(args))+"::date", 1)

@@ -640,8 +640,9 @@ func (db *DB) MemberEvents(ctx context.Context, s *nuanxin.Scope, f nuanxin.Stat
 	var args []any
 	cond := within(db.filterCol("m.org_path"), s, nuanxin.PermMemberRead, root, &args)
 	args = append(args, f.Period.From, f.Period.To)
-	rows, err := db.read.QueryContext(ctx, `SELECT e.kind, COUNT(*) FROM member_events e JOIN members m ON m.id = e.member_id
-		WHERE `+cond+` AND e.date >= $`+itoa(len(args)-1)+` AND e.date <= $`+itoa(len(args))+` GROUP BY e.kind`, args...)
+	// CROSS JOIN: the period's events first (see mustVisit's deaths).
+	rows, err := db.read.QueryContext(ctx, `SELECT e.kind, COUNT(*) FROM member_events e CROSS JOIN members m
+		WHERE m.id = e.member_id AND `+cond+` AND e.date >= $`+itoa(len(args)-1)+` AND e.date <= $`+itoa(len(args))+` GROUP BY e.kind`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package report
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -13,9 +12,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nuanxin/nuanxin"
+	"github.com/nuanxin/nuanxin/report/reporttest"
 )
 
 const (
@@ -286,57 +285,13 @@ func TestSignatureIndents(t *testing.T) {
 	}
 }
 
-// needTool checks that the commands a test needs are installed. When one
-// is missing the test is skipped, except on CI, which installs them.
-func needTool(t *testing.T, names ...string) {
-	t.Helper()
-	for _, n := range names {
-		if _, err := exec.LookPath(n); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is not installed (CI installs LibreOffice and poppler-utils)", n)
-			}
-			t.Skipf("%s is not installed", n)
-		}
-	}
-}
-
-// sofficePDF converts a .docx to PDF with LibreOffice in a profile of its
-// own, so parallel runs do not share one.
-func sofficePDF(t *testing.T, docx []byte) []byte {
-	t.Helper()
-	needTool(t, "soffice")
-	dir := t.TempDir()
-	in := filepath.Join(dir, "summary.docx")
-	if err := os.WriteFile(in, docx, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	home := filepath.Join(dir, "home")
-	if err := os.Mkdir(home, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "soffice", "-env:UserInstallation=file://"+filepath.ToSlash(filepath.Join(dir, "profile")),
-		"--headless", "--norestore", "--nologo", "--convert-to", "pdf", "--outdir", dir, in)
-	cmd.Env = append(os.Environ(), "HOME="+home)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("soffice: %v\n%s", err, out)
-	}
-	pdf, err := os.ReadFile(filepath.Join(dir, "summary.pdf"))
-	if err != nil {
-		t.Fatalf("soffice made no PDF: %v\n%s", err, out)
-	}
-	return pdf
-}
-
 func TestSummaryDOCXInLibreOffice(t *testing.T) {
-	needTool(t, "soffice", "pdftotext", "pdfinfo")
+	reporttest.NeedTool(t, "soffice", "pdftotext", "pdfinfo")
 	if testing.Short() {
 		t.Skip("LibreOffice takes seconds")
 	}
 	s := sampleSummary()
-	pdf := sofficePDF(t, writeDOCX(t, s))
+	pdf := reporttest.SofficePDF(t, writeDOCX(t, s))
 	saveSample(t, "summary-docx.pdf", pdf)
 
 	pages := pdfText(t, pdf)

@@ -42,8 +42,12 @@ func (careSection) Write(ctx context.Context, in *Input, d *Draft) error {
 		d.Opening = sentence("summary.opening.care", nuanxin.Fig(persons(total.Persons), CareHref(f, "", "", 0)),
 			nuanxin.Fig(personTimes(total.Cases), CareHref(f, "", "", 0)), nuanxin.Fig(yuan(total.Amount), CareHref(f, "", "", 0)))
 	}
-	if err := careCoverage(ctx, in, d); err != nil {
-		return err
+	// A campaign reaches whom its criteria select: a suborg it left out
+	// is no shortfall, so coverage is judged on whole periods only.
+	if in.Campaign == nil {
+		if err := careCoverage(ctx, in, d); err != nil {
+			return err
+		}
 	}
 	if err := careBacklog(ctx, in, d); err != nil {
 		return err

@@ -145,6 +145,14 @@ func (g *Generator) Generate(ctx context.Context, s *nuanxin.Scope, r Request) (
 	if err != nil {
 		return nil, err
 	}
+	if c := in.Campaign; c != nil && !strings.HasPrefix(org.Path, c.OrgPath) {
+		// A campaign is summed up for its own org (or a suborg of it): a
+		// higher org's other suborgs were never in it.
+		if org, err = g.Orgs.FindOrgByID(ctx, s, c.OrgID); err != nil {
+			return nil, err
+		}
+		in.Filter.OrgID = org.ID
+	}
 	in.Org = org
 	if org.ParentID != 0 {
 		// The parent may be outside the caller's scope: then it goes unnamed.

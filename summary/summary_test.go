@@ -162,3 +162,45 @@ func TestYuan(t *testing.T) {
 		}
 	}
 }
+
+// A campaign's summary describes the campaign and its suborgs; a suborg
+// its criteria left out is not reported as a shortfall.
+func TestCampaignSummary(t *testing.T) {
+	f := &figures{
+		total: nuanxin.CareStat{Cases: 408, Persons: 408, Amount: 2448000},
+		cov: []nuanxin.OrgCoverage{
+			{OrgID: 5, OrgName: "离退休职工分工会", Members: 40},
+			{OrgID: 6, OrgName: "运行部分工会", Members: 200, Persons: 166, Cases: 166, Amount: 996000},
+		},
+		camps: []nuanxin.CampaignFigure{{ID: 1, Name: "2026年夏送清凉", Status: "approved", Budget: 3000000, Spent: 2448000, Persons: 408,
+			From: nuanxin.NewDate(2026, 7, 1), To: nuanxin.NewDate(2026, 8, 31)}},
+	}
+	org := &nuanxin.Org{ID: 2, Path: "/1/2/", Name: "发电公司工会"}
+	c := &nuanxin.Campaign{ID: 1, OrgID: 2, OrgPath: "/1/2/", Name: "2026年夏送清凉", From: nuanxin.NewDate(2026, 7, 1), To: nuanxin.NewDate(2026, 8, 31)}
+	in := &Input{Scope: nuanxin.SystemScope(), Org: org, Campaign: c,
+		Filter: nuanxin.StatsFilter{OrgID: 2, CampaignID: 1, Period: nuanxin.Period{From: c.From, To: c.To}}, Today: nuanxin.NewDate(2026, 11, 24), Stats: f}
+	d := &Draft{}
+	for _, s := range Sections() {
+		if err := s.Write(context.Background(), in, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := assemble(in, Request{}, d).Text()
+	for _, want := range []string{
+		"发电公司工会2026年夏送清凉活动总结",
+		"“2026年夏送清凉”活动期间，发电公司工会",
+		"（一）扎实开展专项活动",
+		"慰问会员408人，发放2.45万元，占预算3万元的81.6%。",
+		"分单位看：运行部分工会166人、9,960元。",
+		"已于2026年8月31日到期，但仍处于发放中",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("missing %q in\n%s", want, text)
+		}
+	}
+	for _, not := range []string{"离退休职工分工会", "做实会员日常慰问", "加强会员发展"} {
+		if strings.Contains(text, not) {
+			t.Errorf("%q in a campaign's summary:\n%s", not, text)
+		}
+	}
+}

@@ -72,6 +72,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, status int,
 				y--
 			}
 			f = newForm(url.Values{"year": {strconv.Itoa(y)}, "span": {"year"}})
+			f.Once = newToken()
 			if len(d.Orgs) > 0 {
 				f.V.Set("org", d.Orgs[0].Value)
 			}
@@ -90,17 +91,27 @@ func (s *Server) handleReportCreate(w http.ResponseWriter, r *http.Request) {
 	req, fe := parseSummaryRequest(v)
 	req.Today = s.today()
 	f := newForm(v)
+	f.Once = v.Get("_once")
 	if len(fe) > 0 {
 		f.E = fe
 		f.Summary = nuanxin.T("ui.form.fix_errors", len(fe))
 		s.reportsPage(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
-	g := &summary.Generator{Stats: s.stats, Orgs: s.orgs, Campaigns: s.campaigns}
-	sum, err := g.Generate(ctx, sc, req)
-	if err == nil {
-		err = s.summaries.CreateSummary(ctx, sc, sum)
-	}
+	// A double click writes one summary: the second lands where the
+	// first did.
+	err := s.onceDo(w, r, func() (string, error) {
+		g := &summary.Generator{Stats: s.stats, Orgs: s.orgs, Campaigns: s.campaigns}
+		sum, err := g.Generate(ctx, sc, req)
+		if err == nil {
+			err = s.summaries.CreateSummary(ctx, sc, sum)
+		}
+		if err != nil {
+			return "", err
+		}
+		s.setFlash(w, "ui.flash.report.created")
+		return fmt.Sprintf("/reports/%d", sum.ID), nil
+	})
 	if err != nil {
 		if nuanxin.ErrorCode(err) == nuanxin.EINVALID {
 			f.E = append(f.E, nuanxin.AsFieldErrors(err)...)
@@ -109,10 +120,7 @@ func (s *Server) handleReportCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.fail(w, r, err)
-		return
 	}
-	s.setFlash(w, "ui.flash.report.created")
-	redirect(w, r, fmt.Sprintf("/reports/%d", sum.ID))
 }
 
 // parseSummaryRequest reads the form: an org, then a year (全年, 上半年,

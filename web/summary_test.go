@@ -171,3 +171,18 @@ func TestCareListFollowsFigureLinks(t *testing.T) {
 		t.Fatalf("a bad form: %d", w.Code)
 	}
 }
+
+// A double click on 生成 writes one summary.
+func TestSummaryGenerateOnce(t *testing.T) {
+	f := newFixture(t)
+	clerk := f.login("clerk")
+	form := url.Values{"org": {id(f.A.ID)}, "span": {"year"}, "year": {"2026"}, "_once": {newToken()}}
+	a := f.do("clerk", req{method: "POST", path: "/reports", sess: clerk, form: form})
+	b := f.do("clerk", req{method: "POST", path: "/reports", sess: clerk, form: form})
+	if a.Code != 303 || b.Code != 303 || a.Header().Get("Location") != b.Header().Get("Location") {
+		t.Fatalf("double submit: %d %s / %d %s", a.Code, a.Header().Get("Location"), b.Code, b.Header().Get("Location"))
+	}
+	if _, n, _ := f.db.FindSummaries(bg, sys, nuanxin.SummaryFilter{}); n != 1 {
+		t.Fatalf("%d summaries after a double click", n)
+	}
+}

@@ -57,18 +57,31 @@ func TestBrowserSummary(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function(){const t=document.querySelector("#report-form .report-p textarea"); t.value = t.value + "（经工会委员会审议通过）"; return true})()`)); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx,
-		chromedp.Click(css("#report-save")),
-		chromedp.WaitVisible(css(".alert-success")),
-	); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Click(css("#report-save"))); err != nil {
 		t.Fatalf("save: %v", err)
+	}
+	// The page shows a flash already (生成): wait for the save's own.
+	for i := 0; ; i++ {
+		done, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.querySelector(".alert-success")||{}).textContent === "已保存" && document.readyState === "complete"`))
+		if done {
+			break
+		}
+		if i > 100 {
+			t.Fatal("the save did not come back")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	v, _ := chromedp.Run(ctx, chromedp.Value(css("#report-form .report-p textarea")))
 	if !strings.HasSuffix(v, "（经工会委员会审议通过）") {
 		t.Fatalf("saved text: %q", v)
 	}
+	// Navigate rather than click: the page was just reloaded by the save.
+	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#report-print").getAttribute("href")`))
+	if err != nil || !strings.HasSuffix(href, "/print") {
+		t.Fatalf("print link %q: %v", href, err)
+	}
 	if err := chromedp.Do(ctx,
-		chromedp.Click(css("#report-print")),
+		chromedp.Navigate(site.URL+href),
 		chromedp.WaitVisible(css("#do-print")),
 	); err != nil {
 		t.Fatalf("print page: %v", err)

@@ -346,10 +346,17 @@ func TestBrowserStats(t *testing.T) {
 	); err != nil {
 		t.Fatalf("工作台: %v", err)
 	}
-	// a click on the first 住院-or-other bar of the category chart opens its list
+	// a click on the first 住院-or-other bar of the category chart opens its
+	// list; the bars grow for a moment after they are drawn (ECharts'
+	// animation), so the chart is scrolled to and left to settle first
+	if err := chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("chart-category").scrollIntoView({block: "center"})`),
+		chromedp.Sleep(1500*time.Millisecond),
+	); err != nil {
+		t.Fatal(err)
+	}
 	xy, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
 		const el = document.getElementById("chart-category");
-		el.scrollIntoView({block: "center"});
 		const c = echarts.getInstanceByDom(el);
 		const data = c.getOption().series[0].data;
 		const p = c.convertToPixel({seriesIndex: 0}, [data[0] / 2, 0]);

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -29,8 +30,9 @@ type bulkMember struct {
 	keys []string
 	rel  []secretFields
 	// vals are the member's bulkMemberCols for insertBulkSQLite, made
-	// ready with the rest when the org is known (prepareBulkOn).
-	vals []driver.Value
+	// ready with the rest when the org is known (prepareBulkOn), in a
+	// statement's buffer of arguments (see memberArgs).
+	vals rawArgs
 }
 
 // BulkCreateMembers inserts new members with their relatives and a 入会
@@ -83,6 +85,18 @@ func (db *DB) prepareBulk(recs []nuanxin.MemberRecord) []bulkMember {
 // writer only hands them on.
 func (db *DB) prepareBulkOn(recs []nuanxin.MemberRecord, workers int, names *nameKeys, hashes []string, orgs map[int64]*nuanxin.Org) []bulkMember {
 	prep := make([]bulkMember, len(recs))
+	if orgs != nil {
+		// Each member's values go straight to their place among the
+		// arguments of its multi-row INSERT (memberInserts).
+		n := len(bulkMemberCols)
+		for start := 0; start < len(recs); start += bulkRowsPerStmt {
+			rows := min(bulkRowsPerStmt, len(recs)-start)
+			buf := make(rawArgs, rows*n)
+			for i := range rows {
+				prep[start+i].vals = buf[i*n : (i+1)*n : rows*n]
+			}
+		}
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -390,7 +404,7 @@ var bulkTables = []string{"members", "member_keys", "relatives", "member_events"
 // only when nothing else writes (the demo generator, a first import);
 // readers during the load see slow queries, never wrong ones.
 func (db *DB) BulkLoad(ctx context.Context, fn func() error) error {
-	idx, err := db.secondaryIndexes(ctx, db.write)
+	idx, err := db.secondaryIndexes(ctx, db.write, false)
 	if err != nil {
 		return err
 	}
@@ -435,19 +449,25 @@ func (db *DB) BulkLoad(ctx context.Context, fn func() error) error {
 type index struct{ name, sql string }
 
 // secondaryIndexes lists the non-unique indexes of the member tables with
-// the statements that recreate them. Unique indexes always stay, so a
-// 身份证号 stays unique while the others are rebuilt.
-func (db *DB) secondaryIndexes(ctx context.Context, q querier) ([]index, error) {
+// the statements that recreate them. Unique indexes stay, so a 身份证号
+// stays unique while the others are rebuilt; with unique (SQLite only) the
+// named unique indexes are listed too (automatic ones cannot be dropped).
+func (db *DB) secondaryIndexes(ctx context.Context, q querier, unique bool) ([]index, error) {
 	var query string
 	if db.dialect == SQLite {
 		query = `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-			AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ('members','member_keys','relatives','member_events')`
+			AND (sql NOT LIKE 'CREATE UNIQUE%' OR $1) AND tbl_name IN ('members','member_keys','relatives','member_events')
+			ORDER BY sql NOT LIKE 'CREATE UNIQUE%'`
 	} else {
 		query = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
 			AND tablename IN ('members','member_keys','relatives','member_events')
 			AND indexdef NOT LIKE 'CREATE UNIQUE%'`
 	}
-	rows, err := q.QueryContext(ctx, query)
+	var args []any
+	if db.dialect == SQLite {
+		args = append(args, unique)
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -469,23 +489,42 @@ func (db *DB) secondaryIndexes(ctx context.Context, q querier) ([]index, error) 
 // is for SQLite only, where readers keep their snapshot and the one writer
 // is this transaction anyway; on PostgreSQL DROP INDEX would lock every
 // reader out of the table until the commit.
-func (tx *Tx) rebuildIndexesAround(ctx context.Context, fn func() error) error {
-	idx, err := tx.db.secondaryIndexes(ctx, tx)
+//
+// With empty (the member tables hold no row) the unique indexes are
+// dropped too: nothing stored can collide, the importer has checked the
+// file's own rows against each other, and building a unique index once
+// from sorted rows is several times cheaper than a random insert into it
+// for every row. Building it still fails on a duplicate, and the import
+// with it. A partial index (会员证号's) is dropped only once fn asks
+// (suspended.dropPartial): it holds only the rows that have the column,
+// so while they have none it costs nothing to keep, and a scan of the
+// table to build again.
+func (tx *Tx) rebuildIndexesAround(ctx context.Context, empty bool, fn func(*suspended) error) error {
+	idx, err := tx.db.secondaryIndexes(ctx, tx, empty)
 	if err != nil {
 		return err
 	}
+	s := &suspended{tx: tx}
 	for _, i := range idx {
+		if appendOnly(i) {
+			continue
+		}
+		if empty && strings.Contains(i.sql, " WHERE ") {
+			s.partial = append(s.partial, i)
+			continue
+		}
 		if _, err := tx.ExecContext(ctx, `DROP INDEX `+i.name); err != nil {
 			return err
 		}
+		s.dropped = append(s.dropped, i)
 	}
-	if err := fn(); err != nil {
+	if err := fn(s); err != nil {
 		return err
 	}
 	// What the import read (a million-row file's strings, its batches) is
 	// garbage now: hand it back before the sorts take their memory.
 	debug.FreeOSMemory()
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA threads = %d", runtime.NumCPU())); err != nil {
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA threads = %d", sortThreads())); err != nil {
 		return err
 	}
 	var cache int
@@ -496,11 +535,46 @@ func (tx *Tx) rebuildIndexesAround(ctx context.Context, fn func() error) error {
 		return err
 	}
 	defer tx.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = %d", cache))
-	for _, i := range idx {
+	for _, i := range s.dropped {
 		if _, err := tx.ExecContext(ctx, i.sql); err != nil {
+			switch {
+			case isUnique(err, "id_hash"):
+				return nuanxin.Errorf(nuanxin.ECONFLICT, "member.id.elsewhere")
+			case isUnique(err, "card_no"):
+				return nuanxin.Invalid("card_no", "member.card.duplicate", "")
+			}
 			return fmt.Errorf("重建索引 %s 失败: %w", i.name, err)
 		}
 	}
+	return nil
+}
+
+// appendOnly reports whether i leads with member_id. Such an index stays
+// through a bulk import: the import's rows belong to new members, whose
+// ids are above every stored one, so each entry is an append at the
+// index's right edge. At 1M rows keeping the three (member_keys,
+// relatives, member_events) cost 1.0 s of inserting and saved 1.5 s of
+// rebuilding: a rebuild scans the table and sorts what is already sorted.
+func appendOnly(i index) bool { return strings.Contains(i.sql, "(member_id") }
+
+// suspended are the indexes rebuildIndexesAround has dropped, and the
+// partial ones it drops only when asked.
+type suspended struct {
+	tx      *Tx
+	dropped []index
+	partial []index
+}
+
+// dropPartial drops the partial indexes still in place, to be built with
+// the others.
+func (s *suspended) dropPartial(ctx context.Context) error {
+	for _, i := range s.partial {
+		if _, err := s.tx.ExecContext(ctx, `DROP INDEX `+i.name); err != nil {
+			return err
+		}
+		s.dropped = append(s.dropped, i)
+	}
+	s.partial = nil
 	return nil
 }
 
@@ -529,17 +603,24 @@ func (tx *Tx) rebuildIndexesAround(ctx context.Context, fn func() error) error {
 //   - temp_store FILE: with temporary files in memory SQLite sorts on one
 //     thread only, and CREATE INDEX is mostly a sort; the sort runs of a
 //     million-row import also stay out of the process's memory.
-//   - threads: CREATE INDEX sorts on every core.
+//   - threads: CREATE INDEX sorts on every core (sortThreads).
 func bulkSettings() [][2]string {
 	return [][2]string{{"foreign_keys", "0"}, {"ignore_check_constraints", "1"}, {"temp_store", "1"},
-		{"threads", strconv.Itoa(runtime.NumCPU())}}
+		{"threads", strconv.Itoa(sortThreads())}}
 }
 
+// sortThreads is how many helper threads SQLite's sorter may start: two
+// per core, as helpers also wait on the temporary files they write and
+// read (on two cores 4 beat 2 by a third of a second of index builds at
+// 1M rows; 8 did no better).
+func sortThreads() int { return min(8, 2*runtime.NumCPU()) }
+
 // indexBuildCache is the page cache while indexes are rebuilt, in KiB
-// (cache_size -N). The sorter cuts its runs at the cache size: smaller
-// runs are sorted on the other cores while the table is still being
-// scanned, which beat a larger cache at 100k and 1M rows.
-const indexBuildCache = 16384
+// (cache_size -N). The sorter cuts its runs at the cache size (but at
+// least 250 pages): smaller runs are sorted by the helper threads while
+// the table is still being scanned. At 1M rows 4 MiB beat 16 MiB by a
+// second of index builds, and 32 MiB lost two.
+const indexBuildCache = 4096
 
 // bulkTx runs fn in a write transaction like withTx, on a connection held
 // for the whole import (on SQLite the writer, with bulkSettings in force).
@@ -623,8 +704,9 @@ func setPragmas(ctx context.Context, conn *sql.Conn, settings [][2]string) (rest
 // locking were a tenth of a bulk insert, and preparing a 500-row INSERT
 // again for every batch a few percent more.
 type rawWriter struct {
-	conn  *sql.Conn
-	stmts map[string]driver.Stmt
+	conn   *sql.Conn
+	stmts  map[string]driver.Stmt
+	shapes stmtShapes
 }
 
 // exec runs q with args. A statement to be run again (keep) stays
@@ -746,44 +828,160 @@ func valuesSQL(table, cols, tuple string, n int) string {
 
 func params(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
 
-// rowBatch gathers the rows of one table into multi-row INSERTs of
-// bulkRowsPerStmt rows.
-type rowBatch struct {
-	w           *rawWriter
-	table, cols string
-	tuple       string // one row: "?,?,…" and constants
-	full        string // the statement for bulkRowsPerStmt rows, once built
-	rows        int
-	args        rawArgs
-	// done, when set, is told the result of every statement and its rows.
-	done func(res driver.Result, rows int) error
+// batchStmt is a multi-row INSERT with its arguments, ready to run.
+type batchStmt struct {
+	q    string
+	args rawArgs
+	rows int
+	keep bool // one of the few statements run again and again: kept prepared
 }
 
-func (b *rowBatch) add(ctx context.Context, vs ...driver.Value) error {
-	b.args.add(vs...)
+// stmtShapes are the statements rowBatch.literals has made, by table and
+// row tuple. The importer's reader and its writer both make them.
+type stmtShapes struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// maxShapes bounds the statements of stmtShapes.
+const maxShapes = 64
+
+// rowBatch gathers the rows of one table into multi-row INSERTs of
+// bulkRowsPerStmt rows and hands each to run.
+type rowBatch struct {
+	table, cols string
+	tuple       string // one row: "?,?,…" and constants
+	shapes      *stmtShapes
+	run         func(batchStmt) error
+
+	rows int
+	args rawArgs
+}
+
+func (b *rowBatch) add(vs ...driver.Value) error {
+	for _, v := range vs {
+		b.args = append(b.args, driver.NamedValue{Value: v})
+	}
 	if b.rows++; b.rows == bulkRowsPerStmt {
-		return b.flush(ctx)
+		return b.flush()
 	}
 	return nil
 }
 
-func (b *rowBatch) flush(ctx context.Context) error {
+func (b *rowBatch) flush() error {
 	if b.rows == 0 {
 		return nil
 	}
-	q := b.full
-	if b.rows != bulkRowsPerStmt {
-		q = valuesSQL(b.table, b.cols, b.tuple, b.rows)
-	} else if q == "" {
-		q = valuesSQL(b.table, b.cols, b.tuple, b.rows)
-		b.full = q
-	}
-	res, err := b.w.exec(ctx, q, b.args, b.rows == bulkRowsPerStmt)
-	if err == nil && b.done != nil {
-		err = b.done(res, b.rows)
-	}
+	st := insertStmt(b.table, b.cols, b.tuple, b.args, b.rows, b.shapes)
 	b.rows, b.args = 0, b.args[:0]
-	return err
+	return b.run(st)
+}
+
+// insertStmt makes the INSERT of rows rows into table, whose values are
+// args (a row's after another, ordinals not yet set; they may be
+// compacted in place).
+//
+// A full statement writes the columns that hold the same NULL, integer or
+// short text in every row as SQL literals and binds only the rest. An
+// import's rows share their org, and a roster without some column leaves
+// it empty in every row: modernc's driver costs about as much per bound
+// text value (a C copy, two locked calls, an unbind after the run) as
+// SQLite's engine does per row, a literal nothing. shapes keeps those
+// statements, and the plain one, so each is built and prepared once.
+func insertStmt(table, cols, tuple string, args rawArgs, rows int, shapes *stmtShapes) batchStmt {
+	st := batchStmt{args: args, rows: rows, keep: rows == bulkRowsPerStmt && shapes != nil}
+	if !st.keep {
+		for i := range args {
+			args[i].Ordinal = i + 1
+		}
+		st.q = valuesSQL(table, cols, tuple, rows)
+		return st
+	}
+	parts := strings.Split(tuple, ",")
+	n := len(args) / rows
+	isLit := make([]bool, n)
+	c, same := 0, false
+	for i, p := range parts {
+		if p != "?" {
+			continue
+		}
+		v := args[c].Value
+		lit, ok := sqlLiteral(v)
+		for r := 1; ok && r < rows; r++ {
+			ok = sameValue(args[r*n+c].Value, v)
+		}
+		if ok {
+			parts[i], isLit[c], same = lit, true, true
+		}
+		c++
+	}
+	key := table + "\x00" + tuple
+	if same {
+		key = table + "\x00" + strings.Join(parts, ",")
+	}
+	shapes.mu.Lock()
+	q, ok := shapes.m[key]
+	if !ok && len(shapes.m) < maxShapes {
+		if shapes.m == nil {
+			shapes.m = map[string]string{}
+		}
+		q, ok = valuesSQL(table, cols, key[len(table)+1:], rows), true
+		shapes.m[key] = q
+	}
+	shapes.mu.Unlock()
+	if !ok { // too many shapes: bind everything
+		same = false
+		q = valuesSQL(table, cols, tuple, rows)
+		st.keep = false
+	}
+	st.q = q
+	if !same {
+		for i := range args {
+			args[i].Ordinal = i + 1
+		}
+		return st
+	}
+	// Keep the values of the columns left as "?".
+	j := 0
+	for i, a := range args {
+		if !isLit[i%n] {
+			args[j] = driver.NamedValue{Ordinal: j + 1, Value: a.Value}
+			j++
+		}
+	}
+	st.args = args[:j]
+	return st
+}
+
+// sqlLiteral is v as an SQL literal, if it is NULL, an integer or a short
+// text that can be one.
+func sqlLiteral(v driver.Value) (string, bool) {
+	switch x := v.(type) {
+	case nil:
+		return "NULL", true
+	case int64:
+		return strconv.FormatInt(x, 10), true
+	case string:
+		if len(x) > 64 || strings.IndexByte(x, 0) >= 0 || !utf8.ValidString(x) {
+			return "", false
+		}
+		return "'" + strings.ReplaceAll(x, "'", "''") + "'", true
+	}
+	return "", false
+}
+
+func sameValue(a, b driver.Value) bool {
+	switch x := b.(type) {
+	case nil:
+		return a == nil
+	case int64:
+		y, ok := a.(int64)
+		return ok && x == y
+	case string:
+		y, ok := a.(string)
+		return ok && x == y
+	}
+	return false
 }
 
 // insertBulkSQLite is insertBulk on SQLite's bulk path (bulkTx), for
@@ -795,7 +993,7 @@ func (b *rowBatch) flush(ctx context.Context) error {
 // transaction is the only writer); the last id of every statement is
 // checked against them. An explicit INTEGER PRIMARY KEY would make SQLite
 // keep a statement journal again (a non-integer id aborts the statement).
-func (tx *Tx) insertBulkSQLite(ctx context.Context, w *rawWriter, prep []bulkMember, orgs map[int64]*nuanxin.Org) ([]int64, error) {
+func (tx *Tx) insertBulkSQLite(ctx context.Context, w *rawWriter, prep []bulkMember, orgs map[int64]*nuanxin.Org, inserts []batchStmt) ([]int64, error) {
 	ids, err := tx.reserveIDs(ctx, "members", len(prep))
 	if err != nil {
 		return nil, err
@@ -805,34 +1003,14 @@ func (tx *Tx) insertBulkSQLite(ctx context.Context, w *rawWriter, prep []bulkMem
 	if tx.scope != nil {
 		by = tx.scope.Username
 	}
-	// version, created_at and updated_at are the same for every row:
-	// written as constants rather than bound row by row.
-	stamp := strconv.FormatInt(now, 10)
-	written := 0
-	members := &rowBatch{w: w, table: "members", cols: strings.Join(bulkMemberCols, ", ") + ", version, created_at, updated_at",
-		tuple: params(len(bulkMemberCols)) + ",1," + stamp + "," + stamp,
-		done: func(res driver.Result, rows int) error {
-			written += rows
-			if last, err := res.LastInsertId(); err != nil || last != ids[written-1] {
-				return fmt.Errorf("insert members: id %d expected, SQLite gave %d (%v)", ids[written-1], last, err)
-			}
-			return nil
-		}}
-	for i := range prep {
-		b := &prep[i]
-		if b.vals == nil {
-			b.values(orgs[b.rec.Member.OrgID])
-		}
-		m := b.rec.Member
-		m.ID = ids[i]
-		m.CreatedAt, m.UpdatedAt = tx.now, tx.now
-		if err := bulkCheck(m); err != nil {
+	if inserts == nil {
+		if inserts, err = memberInserts(prep, orgs, &w.shapes, now); err != nil {
 			return nil, err
 		}
-		err := members.add(ctx, b.vals...)
-		if err == nil && i == len(prep)-1 {
-			err = members.flush(ctx)
-		}
+	}
+	written := 0
+	for _, st := range inserts {
+		res, err := w.exec(ctx, st.q, st.args, st.keep)
 		if err != nil {
 			if isUnique(err, "id_hash") {
 				return nil, nuanxin.Errorf(nuanxin.ECONFLICT, "member.id.elsewhere")
@@ -842,6 +1020,18 @@ func (tx *Tx) insertBulkSQLite(ctx context.Context, w *rawWriter, prep []bulkMem
 			}
 			return nil, fmt.Errorf("insert members: %w", err)
 		}
+		written += st.rows
+		if last, err := res.LastInsertId(); err != nil || last != ids[written-1] {
+			return nil, fmt.Errorf("insert members: id %d expected, SQLite gave %d (%v)", ids[written-1], last, err)
+		}
+	}
+	if written != len(prep) {
+		return nil, fmt.Errorf("insert members: %d of %d rows written", written, len(prep))
+	}
+	for i := range prep {
+		m := prep[i].rec.Member
+		m.ID = ids[i]
+		m.CreatedAt, m.UpdatedAt = tx.now, tx.now
 	}
 
 	// The name key and the 入会 event repeat member columns: copied inside
@@ -860,16 +1050,17 @@ func (tx *Tx) insertBulkSQLite(ctx context.Context, w *rawWriter, prep []bulkMem
 	}
 
 	// The pinyin keys, then relatives and later events if there are any.
-	keys := &rowBatch{w: w, table: "member_keys", cols: "key, org_path, member_id", tuple: params(3)}
-	rels := &rowBatch{w: w, table: "relatives", tuple: params(13),
+	run := func(st batchStmt) error { _, err := w.exec(ctx, st.q, st.args, st.keep); return err }
+	keys := &rowBatch{table: "member_keys", cols: "key, org_path, member_id", tuple: params(3), shapes: &w.shapes, run: run}
+	rels := &rowBatch{table: "relatives", tuple: params(13), shapes: &w.shapes, run: run,
 		cols: "member_id, relation, name, id_enc, id_hash, id_masked, sex, birth_date, school, phone, notes, created_at, updated_at"}
-	events := &rowBatch{w: w, table: "member_events", tuple: params(8),
+	events := &rowBatch{table: "member_events", tuple: params(8), shapes: &w.shapes, run: run,
 		cols: "member_id, kind, date, from_org_id, to_org_id, notes, username, created_at"}
 	for i := range prep {
 		b := &prep[i]
 		m := b.rec.Member
 		for _, k := range b.keys[1:] { // [0] is the name, copied above
-			if err := keys.add(ctx, k, m.OrgPath, m.ID); err != nil {
+			if err := keys.add(k, m.OrgPath, m.ID); err != nil {
 				return nil, fmt.Errorf("insert member_keys: %w", err)
 			}
 		}
@@ -879,7 +1070,7 @@ func (tx *Tx) insertBulkSQLite(ctx context.Context, w *rawWriter, prep []bulkMem
 			if !slices.Contains(nuanxin.Relations, r.Relation) || r.Sex != "" && r.Sex != nuanxin.Male && r.Sex != nuanxin.Female {
 				return nil, fmt.Errorf("insert relatives: invalid relation %q or sex %q", r.Relation, r.Sex)
 			}
-			if err := rels.add(ctx, m.ID, string(r.Relation), r.Name, rs.enc, rawStr(rs.hash), rs.masked, rawStr(string(r.Sex)),
+			if err := rels.add(m.ID, string(r.Relation), r.Name, rs.enc, rawStr(rs.hash), rs.masked, rawStr(string(r.Sex)),
 				rawDate(r.BirthDate), r.School, rawStr(r.Phone), r.Notes, now, now); err != nil {
 				return nil, fmt.Errorf("insert relatives: %w", err)
 			}
@@ -893,13 +1084,13 @@ func (tx *Tx) insertBulkSQLite(ctx context.Context, w *rawWriter, prep []bulkMem
 			if !slices.Contains(nuanxin.EventKinds, e.Kind) {
 				return nil, fmt.Errorf("insert member_events: invalid kind %q", e.Kind)
 			}
-			if err := events.add(ctx, m.ID, string(e.Kind), rawDate(e.Date), from, rawID(e.ToOrgID), e.Notes, by, now); err != nil {
+			if err := events.add(m.ID, string(e.Kind), rawDate(e.Date), from, rawID(e.ToOrgID), e.Notes, by, now); err != nil {
 				return nil, fmt.Errorf("insert member_events: %w", err)
 			}
 		}
 	}
 	for _, b := range []*rowBatch{keys, rels, events} {
-		if err := b.flush(ctx); err != nil {
+		if err := b.flush(); err != nil {
 			return nil, fmt.Errorf("insert %s: %w", b.table, err)
 		}
 	}
@@ -912,17 +1103,76 @@ var bulkMemberCols = []string{"org_id", "org_path", "name", "pinyin", "id_enc", 
 	"sex", "birth_date", "birth_md", "phone", "ethnicity", "political", "education", "category", "department", "post",
 	"employee_no", "hire_date", "join_date", "status", "card_no", "notes"}
 
-// values fills in the member's org and derived fields and makes b.vals.
+// memberInserts makes the multi-row INSERTs of prep's members (without
+// ids: see insertBulkSQLite), now being the transaction's time. The
+// importer makes them on its reading goroutine, so SQLite's one writer
+// only runs them.
+func memberInserts(prep []bulkMember, orgs map[int64]*nuanxin.Org, shapes *stmtShapes, now int64) ([]batchStmt, error) {
+	// version, created_at and updated_at are the same for every row:
+	// written as constants rather than bound row by row.
+	stamp := strconv.FormatInt(now, 10)
+	cols := strings.Join(bulkMemberCols, ", ") + ", version, created_at, updated_at"
+	tuple := params(len(bulkMemberCols)) + ",1," + stamp + "," + stamp
+	n := len(bulkMemberCols)
+	var out []batchStmt
+	for start := 0; start < len(prep); start += bulkRowsPerStmt {
+		part := prep[start:min(start+bulkRowsPerStmt, len(prep))]
+		args := memberArgs(part)
+		if args == nil { // not made by prepareBulkOn: gathered here
+			args = make(rawArgs, len(part)*n)
+			for i := range part {
+				b := &part[i]
+				if b.vals == nil {
+					b.values(orgs[b.rec.Member.OrgID])
+				}
+				copy(args[i*n:], b.vals)
+			}
+		}
+		for i := range part {
+			if err := bulkCheck(part[i].rec.Member); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, insertStmt("members", cols, tuple, args, len(part), shapes))
+	}
+	return out, nil
+}
+
+// memberArgs is the buffer that holds the values of part's members one
+// after another, when prepareBulkOn laid them out so; else nil.
+func memberArgs(part []bulkMember) rawArgs {
+	n := len(bulkMemberCols)
+	first := part[0].vals
+	if len(first) != n || cap(first) < len(part)*n {
+		return nil
+	}
+	args := first[:len(part)*n]
+	for i := range part {
+		if v := part[i].vals; len(v) != n || &v[0] != &args[i*n] {
+			return nil
+		}
+	}
+	return args
+}
+
+// values fills in the member's org and derived fields and writes its
+// bulkMemberCols into b.vals (made here unless prepareBulkOn gave it a
+// place in a statement's buffer).
 func (b *bulkMember) values(o *nuanxin.Org) {
 	m := b.rec.Member
 	m.OrgPath, m.OrgName, m.Pinyin, m.IDMasked, m.Version = o.Path, o.Name, b.py, b.sec.masked, 1
 	if m.Status == "" {
 		m.Status = nuanxin.StatusMember
 	}
-	b.vals = []driver.Value{m.OrgID, m.OrgPath, m.Name, m.Pinyin, b.sec.enc, b.sec.hash, b.sec.masked, b.sec.tail,
+	if len(b.vals) != len(bulkMemberCols) {
+		b.vals = make(rawArgs, len(bulkMemberCols))
+	}
+	for i, v := range [...]driver.Value{m.OrgID, m.OrgPath, m.Name, m.Pinyin, b.sec.enc, b.sec.hash, b.sec.masked, b.sec.tail,
 		rawStr(string(m.Sex)), rawDate(m.BirthDate), int64(birthMD(m.BirthDate)), rawStr(m.Phone), m.Ethnicity,
 		m.Political, m.Education, string(m.Category), m.Department, m.Post, rawStr(m.EmployeeNo),
-		rawDate(m.HireDate), rawDate(m.JoinDate), string(m.Status), rawStr(m.CardNo), m.Notes}
+		rawDate(m.HireDate), rawDate(m.JoinDate), string(m.Status), rawStr(m.CardNo), m.Notes} {
+		b.vals[i] = driver.NamedValue{Value: v}
+	}
 }
 
 // bulkCheck stands in for the CHECK constraints of the member columns

@@ -92,6 +92,9 @@ func Open(ctx context.Context, dsn string, box *secret.Box) (*DB, error) {
 			return nil, err
 		}
 	}
+	if err := createSQLite(ctx, dsn); err != nil {
+		return nil, fmt.Errorf("新建数据库文件 %s 失败: %w", dsn, err)
+	}
 	// _txlock=immediate takes the write lock at BEGIN, so a read-then-write
 	// transaction never fails half-way with SQLITE_BUSY.
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)"
@@ -117,6 +120,31 @@ func Open(ctx context.Context, dsn string, box *secret.Box) (*DB, error) {
 	r.SetConnMaxLifetime(0)
 	db.dialect, db.write, db.read = SQLite, w, r
 	return db, nil
+}
+
+// newPageSize is the page size of a new SQLite database, in bytes: four
+// times SQLite's default, so the scans of a bulk import's index builds
+// and of the statistics read, and its WAL writes, a quarter of the pages
+// and system calls, at the cost of a few percent on small transactions.
+const newPageSize = 16384
+
+// createSQLite creates the database file at path, if there is none yet,
+// with newPageSize pages. An existing database keeps its page size (WAL
+// mode cannot change it). This is a connection of its own: in the pools'
+// DSN, page_size would come after journal_mode and cache_size (the driver
+// applies the _pragma list in alphabetical order): too late for the
+// first, and the cache would keep its count of 4 KiB pages, four times
+// the bytes meant.
+func createSQLite(ctx context.Context, path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+		return nil
+	}
+	c, err := sql.Open("sqlite", fmt.Sprintf("file:%s?_pragma=page_size(%d)&_journal_mode=WAL", path, newPageSize))
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return c.PingContext(ctx)
 }
 
 // Dialect is SQLite or Postgres.

@@ -1,6 +1,7 @@
 package nuanxin
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"time"
@@ -214,7 +215,7 @@ func (m *Member) Validate(isNew bool, today Date) error {
 		if isNew {
 			fe.Add("id_number", "member.id.required")
 		}
-	} else if id, err := ParseIDNumber(m.IDNumber); err != nil {
+	} else if id, err := parseIDNumber(m.IDNumber, cmp.Or(today, Today())); err != nil {
 		fe = append(fe, &Error{Code: EINVALID, Field: "id_number", Key: keyOf(err), Args: argsOf(err)})
 	} else {
 		if !m.BirthDate.IsZero() && m.BirthDate != id.Birth {

@@ -15,6 +15,9 @@ import (
 // without the trunk 0 (+86 731 8456 7890). Every failure is an *Error with
 // Code EINVALID and Field "phone".
 func NormalizePhone(s string) (string, error) {
+	if isPlainMobile(s) { // as most cells hold it: nothing to fold (an import checks a million)
+		return s, nil
+	}
 	// Excel and pandas turn a phone column into floats: 13812345678.0.
 	s = strings.TrimSuffix(strings.TrimSpace(s), ".0")
 	t, ext, err := foldPhone(s)
@@ -188,3 +191,17 @@ func foldPhone(s string) (t, ext string, err error) {
 }
 
 func phoneInvalid(key string, args ...any) *Error { return Invalid("phone", key, args...) }
+
+// isPlainMobile reports whether s is already a normalised mobile number:
+// 11 ASCII digits, 1[3-9]….
+func isPlainMobile(s string) bool {
+	if len(s) != 11 || s[0] != '1' || s[1] < '3' {
+		return false
+	}
+	for i := 2; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -495,10 +496,11 @@ func (db *DB) secondaryIndexes(ctx context.Context, q querier, unique bool) ([]i
 // file's own rows against each other, and building a unique index once
 // from sorted rows is several times cheaper than a random insert into it
 // for every row. Building it still fails on a duplicate, and the import
-// with it. A partial index (会员证号's) is dropped only once fn asks
-// (suspended.dropPartial): it holds only the rows that have the column,
+// with it. A partial index (会员证号, 工号, phone) is dropped only once fn
+// asks (suspended.dropFor): it holds only the rows that have the column,
 // so while they have none it costs nothing to keep, and a scan of the
-// table to build again.
+// table to build again. Indexes that lead with member_id stay
+// (appendOnly).
 func (tx *Tx) rebuildIndexesAround(ctx context.Context, empty bool, fn func(*suspended) error) error {
 	idx, err := tx.db.secondaryIndexes(ctx, tx, empty)
 	if err != nil {
@@ -509,7 +511,7 @@ func (tx *Tx) rebuildIndexesAround(ctx context.Context, empty bool, fn func(*sus
 		if appendOnly(i) {
 			continue
 		}
-		if empty && strings.Contains(i.sql, " WHERE ") {
+		if memberColumn(partialColumn(i.sql)) != nil {
 			s.partial = append(s.partial, i)
 			continue
 		}
@@ -558,23 +560,56 @@ func (tx *Tx) rebuildIndexesAround(ctx context.Context, empty bool, fn func(*sus
 func appendOnly(i index) bool { return strings.Contains(i.sql, "(member_id") }
 
 // suspended are the indexes rebuildIndexesAround has dropped, and the
-// partial ones it drops only when asked.
+// partial ones ("… WHERE col IS NOT NULL": 会员证号, 工号, phone) it drops
+// only once a row has their column (dropFor). While no row has it such an
+// index gains no entry, so keeping it costs nothing, and many rosters have
+// no 工号 or 会员证号 column at all.
 type suspended struct {
 	tx      *Tx
 	dropped []index
 	partial []index
 }
 
-// dropPartial drops the partial indexes still in place, to be built with
-// the others.
-func (s *suspended) dropPartial(ctx context.Context) error {
+// dropFor drops the partial indexes whose column one of prep's members
+// has, to be built with the others at the end.
+func (s *suspended) dropFor(ctx context.Context, prep []bulkMember) error {
+	kept := s.partial[:0]
 	for _, i := range s.partial {
+		col := memberColumn(partialColumn(i.sql))
+		if !slices.ContainsFunc(prep, func(b bulkMember) bool { return *col(b.rec.Member) != "" }) {
+			kept = append(kept, i)
+			continue
+		}
 		if _, err := s.tx.ExecContext(ctx, `DROP INDEX `+i.name); err != nil {
 			return err
 		}
 		s.dropped = append(s.dropped, i)
 	}
-	s.partial = nil
+	s.partial = kept
+	return nil
+}
+
+var partialRe = regexp.MustCompile(`(?i)\bWHERE\s+(\w+)\s+IS\s+NOT\s+NULL\s*$`)
+
+// partialColumn is col of an index "… WHERE col IS NOT NULL", else "".
+func partialColumn(sql string) string {
+	if m := partialRe.FindStringSubmatch(sql); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// memberColumn is the member field a partial index's column holds, for
+// the columns suspended may keep; nil for any other.
+func memberColumn(col string) func(*nuanxin.Member) *string {
+	switch col {
+	case "card_no":
+		return func(m *nuanxin.Member) *string { return &m.CardNo }
+	case "employee_no":
+		return func(m *nuanxin.Member) *string { return &m.EmployeeNo }
+	case "phone":
+		return func(m *nuanxin.Member) *string { return &m.Phone }
+	}
 	return nil
 }
 

@@ -578,9 +578,9 @@ func (im *importer) apply(ctx context.Context, tx *Tx, p *batchPlan) error {
 		if len(p.prep) > 0 {
 			var ids []int64
 			var err error
-			if im.suspended != nil && len(im.suspended.partial) > 0 && hasCardNo(p.prep) {
-				// The first 会员证号: its index is built at the end now.
-				if err := im.suspended.dropPartial(ctx); err != nil {
+			if im.suspended != nil && len(im.suspended.partial) > 0 {
+				// The first 会员证号, 工号 or phone: its index is built at the end now.
+				if err := im.suspended.dropFor(ctx, p.prep); err != nil {
 					return err
 				}
 			}
@@ -625,15 +625,6 @@ func (im *importer) apply(ctx context.Context, tx *Tx, p *batchPlan) error {
 		im.opt.Progress(nuanxin.ImportProgress{Phase: "read", Rows: im.done, Total: im.opt.Expected})
 	}
 	return nil
-}
-
-func hasCardNo(prep []bulkMember) bool {
-	for i := range prep {
-		if prep[i].rec.Member.CardNo != "" {
-			return true
-		}
-	}
-	return false
 }
 
 // transfer rejects a row whose person belongs to an org outside the

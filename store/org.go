@@ -50,7 +50,7 @@ func (db *DB) FindOrgByID(ctx context.Context, s *nuanxin.Scope, id int64) (*nua
 	if err != nil {
 		return nil, err
 	}
-	return o, db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM members WHERE org_id = $1`, id).Scan(&o.MemberCount)
+	return o, db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM members WHERE org_path = $1`, o.Path).Scan(&o.MemberCount)
 }
 
 // FindOrgByRef resolves a numeric id or a code.

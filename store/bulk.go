@@ -1069,12 +1069,28 @@ func (tx *Tx) insertBulkSQLite(ctx context.Context, w *rawWriter, prep []bulkMem
 		m.CreatedAt, m.UpdatedAt = tx.now, tx.now
 	}
 
-	// The name key and the 入会 event repeat member columns: copied inside
-	// the engine rather than bound from Go.
+	// The name key, the full pinyin key and the 入会 event repeat member
+	// columns: copied inside the engine rather than bound from Go. The
+	// pinyin column is the first reading's key (pinyin.Sort is Keys' first),
+	// checked here for every member before it is relied on.
+	copyPinyin := true
+	for i := range prep {
+		if m := prep[i].rec.Member; copiesPinyin(m) && !slices.Contains(prep[i].keys, m.Pinyin) {
+			copyPinyin = false
+			break
+		}
+	}
 	var args rawArgs
 	args.add(ids[0], ids[len(ids)-1])
-	if _, err := w.exec(ctx, `INSERT OR FAIL INTO member_keys (key, org_path, member_id)
-		SELECT name, org_path, id FROM members WHERE id BETWEEN ? AND ?`, args, true); err != nil {
+	keysSQL := `INSERT OR FAIL INTO member_keys (key, org_path, member_id)
+		SELECT name, org_path, id FROM members WHERE id BETWEEN ? AND ?`
+	if copyPinyin {
+		keysSQL = `INSERT OR FAIL INTO member_keys (key, org_path, member_id)
+		SELECT CASE s.n WHEN 0 THEN m.name ELSE m.pinyin END, m.org_path, m.id
+		FROM members m CROSS JOIN (SELECT 0 AS n UNION ALL SELECT 1) AS s
+		WHERE m.id BETWEEN ?1 AND ?2 AND (s.n = 0 OR m.pinyin <> '' AND m.pinyin <> m.name)`
+	}
+	if _, err := w.exec(ctx, keysSQL, args, true); err != nil {
 		return nil, fmt.Errorf("insert member_keys: %w", err)
 	}
 	args = args[:0]
@@ -1095,6 +1111,9 @@ func (tx *Tx) insertBulkSQLite(ctx context.Context, w *rawWriter, prep []bulkMem
 		b := &prep[i]
 		m := b.rec.Member
 		for _, k := range b.keys[1:] { // [0] is the name, copied above
+			if copyPinyin && k == m.Pinyin && copiesPinyin(m) {
+				continue // copied above
+			}
 			if err := keys.add(k, m.OrgPath, m.ID); err != nil {
 				return nil, fmt.Errorf("insert member_keys: %w", err)
 			}
@@ -1131,6 +1150,11 @@ func (tx *Tx) insertBulkSQLite(ctx context.Context, w *rawWriter, prep []bulkMem
 	}
 	return ids, nil
 }
+
+// copiesPinyin reports whether the bulk INSERT … SELECT of member_keys
+// writes m's pinyin column as a key: when it is set and not the name
+// itself (a name in Latin letters), which that statement writes anyway.
+func copiesPinyin(m *nuanxin.Member) bool { return m.Pinyin != "" && m.Pinyin != m.Name }
 
 // bulkMemberCols are the member columns insertBulkSQLite binds, in the
 // order of bulkMember.vals.

@@ -85,3 +85,21 @@ func (db *DB) TalliesForTest(ctx context.Context) ([]string, error) {
 	sort.Strings(out)
 	return out, nil
 }
+
+// MemberKeysForTest lists every search key as "key|member name", sorted.
+func (db *DB) MemberKeysForTest(ctx context.Context) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT k.key || '|' || m.name FROM member_keys k JOIN members m ON m.id = k.member_id ORDER BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

@@ -51,7 +51,7 @@ func (db *DB) ImportMembers(ctx context.Context, s *nuanxin.Scope, src nuanxin.M
 	}
 	im := &importer{db: db, s: s, src: src, root: root, opt: opt, today: db.today(), workers: runtime.NumCPU(),
 		rep:    &nuanxin.ImportReport{DryRun: opt.DryRun, Errors: []nuanxin.RowError{}},
-		seenID: map[[16]byte]int{}, seenEmp: map[string]int{}, seenCard: map[string]int{}, seenMember: map[int64]int{}}
+		seenID: make(map[[16]byte]int, min(max(opt.Expected, 0), 2_000_000)), seenEmp: map[string]int{}, seenCard: map[string]int{}, seenMember: map[int64]int{}}
 	if err := im.loadOrgs(ctx, cachedReader{db}); err != nil {
 		return nil, err
 	}

@@ -64,3 +64,51 @@ func TestImportMembersUniqueIndexesRebuilt(t *testing.T) {
 		})
 	}
 }
+
+// The bulk path copies the name and pinyin keys inside SQLite and binds
+// the rest: the search keys must be those a member created on its own
+// gets, for polyphone surnames, ü, Latin letters and minority names too.
+func TestImportMembersBulkSearchKeys(t *testing.T) {
+	defer store.SetBulkImportRows(100)()
+	names := []string{"单雄信", "曾国藩", "吕布", "张三", "John Smith", "阿卜杜拉·艾则孜", "区志伟", "解晓东", "李", "Anna"}
+	const n = 300
+	var rows []*nuanxin.MemberRow
+	var members []nuanxin.Member
+	for i := 0; i < n; i++ {
+		birth := nuanxin.NewDate(1970, 1, 1).AddDays(i)
+		m := nuanxin.Member{Name: names[i%len(names)], IDNumber: idn("430102", birth.Time().Format("20060102"), 100+i%800),
+			Category: nuanxin.CategoryActive}
+		members = append(members, m)
+		rows = append(rows, row(i+2, m, "name", "id_number", "category"))
+	}
+	storetest.Each(t, func(t *testing.T, bulk *store.DB) {
+		one := storetest.Open(t)
+		if bulk.Dialect() != store.SQLite {
+			one = storetest.OpenPostgres(t)
+		}
+		tr := newTree(t, bulk)
+		rep, err := bulk.ImportMembers(ctx, sys, &nuanxin.SliceRows{Rows: rows}, nuanxin.MemberImportOptions{OrgID: tr.A.ID, Expected: n})
+		if err != nil || rep.Created != n {
+			t.Fatalf("import: %v %s", err, counts(rep))
+		}
+		tr1 := newTree(t, one)
+		for i := range members {
+			m := members[i]
+			m.OrgID = tr1.A.ID
+			if err := one.CreateMember(ctx, sys, &m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := bulk.MemberKeysForTest(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := one.MemberKeysForTest(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("bulk keys differ from one by one:\n got %d %v\nwant %d %v", len(got), got[:min(12, len(got))], len(want), want[:min(12, len(want))])
+		}
+	})
+}

@@ -639,9 +639,12 @@ func memberColumn(col string) func(*nuanxin.Member) *string {
 //     thread only, and CREATE INDEX is mostly a sort; the sort runs of a
 //     million-row import also stay out of the process's memory.
 //   - threads: CREATE INDEX sorts on every core (sortThreads).
+//   - wal_autocheckpoint off: the commit would copy the whole import from
+//     the log into the database file before returning; bulkTx has that
+//     done beside the other connections instead (checkpointLater).
 func bulkSettings() [][2]string {
 	return [][2]string{{"foreign_keys", "0"}, {"ignore_check_constraints", "1"}, {"temp_store", "1"},
-		{"threads", strconv.Itoa(sortThreads())}}
+		{"threads", strconv.Itoa(sortThreads())}, {"wal_autocheckpoint", "0"}}
 }
 
 // sortThreads is how many helper threads SQLite's sorter may start: two
@@ -702,6 +705,7 @@ func (db *DB) bulkTx(ctx context.Context, s *nuanxin.Scope, fn func(tx *Tx, w *r
 	if err := sqlTx.Commit(); err != nil {
 		return err
 	}
+	db.checkpointLater()
 	db.writes.Add(1)
 	if tx.authChanged {
 		db.sessions.clear()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"sort"
 
 	"github.com/nuanxin/nuanxin"
@@ -102,4 +103,22 @@ func (db *DB) MemberKeysForTest(ctx context.Context) ([]string, error) {
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// FileSizesForTest waits for background work, then returns the database
+// file's size and the size its pages take (page_count × page_size).
+func (db *DB) FileSizesForTest(ctx context.Context) (file, pages int64, err error) {
+	db.background.Wait()
+	fi, err := os.Stat(db.dsn)
+	if err != nil {
+		return 0, 0, err
+	}
+	var n, size int64
+	if err := db.write.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&n); err != nil {
+		return 0, 0, err
+	}
+	if err := db.write.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&size); err != nil {
+		return 0, 0, err
+	}
+	return fi.Size(), n * size, nil
 }

@@ -88,13 +88,19 @@ func (db *DB) ImportMembers(ctx context.Context, s *nuanxin.Scope, src nuanxin.M
 		}
 		return im.run(ctx, tx, tx)
 	}
-	err = db.bulkTx(ctx, s, write)
-	if err != nil {
-		return nil, err
+	analyzed := func(tx *Tx, w *rawWriter) error {
+		if err := write(tx, w); err != nil {
+			return err
+		}
+		if im.rep.Created < 10000 {
+			return nil
+		}
+		// Fresh statistics, so the planner knows the new rows: in the
+		// import's transaction, which they describe.
+		return tx.analyze(ctx)
 	}
-	if im.rep.Created >= 10000 {
-		// Fresh statistics, so the planner knows the new rows.
-		db.Analyze(context.WithoutCancel(ctx))
+	if err := db.bulkTx(ctx, s, analyzed); err != nil {
+		return nil, err
 	}
 	return im.rep, nil
 }

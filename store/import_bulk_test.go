@@ -112,3 +112,36 @@ func TestImportMembersBulkSearchKeys(t *testing.T) {
 		}
 	})
 }
+
+// A bulk import commits with SQLite's automatic checkpoint off and has the
+// log copied into the database file beside the other connections: once
+// that is done the file holds every page, without a close.
+func TestImportMembersCheckpointed(t *testing.T) {
+	defer store.SetBulkImportRows(1000)()
+	db := storetest.Open(t)
+	tr := newTree(t, db)
+	const n = 3000
+	var rows []*nuanxin.MemberRow
+	for i := 0; i < n; i++ {
+		birth := nuanxin.NewDate(1960, 1, 1).AddDays(i)
+		rows = append(rows, row(i+2, nuanxin.Member{Name: "测试", IDNumber: idn("430102", birth.Time().Format("20060102"), 100+i%800),
+			Category: nuanxin.CategoryActive}, "name", "id_number", "category"))
+	}
+	file0, _, err := db.FileSizesForTest(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := db.ImportMembers(ctx, sys, &nuanxin.SliceRows{Rows: rows}, nuanxin.MemberImportOptions{OrgID: tr.A.ID, Expected: n}); err != nil || rep.Created != n {
+		t.Fatalf("import: %v", err)
+	}
+	file, pages, err := db.FileSizesForTest(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if file != pages || file <= file0 {
+		t.Fatalf("database file %d bytes (%d before the import), its pages %d: the log was not copied", file, file0, pages)
+	}
+	if v, _ := db.WriterPragmaForTest(ctx, "wal_autocheckpoint"); v != "1000" {
+		t.Fatalf("wal_autocheckpoint = %s on the writer after the import", v)
+	}
+}

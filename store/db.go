@@ -137,7 +137,9 @@ const newPageSize = 16384
 // DSN, page_size would come after journal_mode and cache_size (the driver
 // applies the _pragma list in alphabetical order): too late for the
 // first, and the cache would keep its count of 4 KiB pages, four times
-// the bytes meant.
+// the bytes meant. The driver applies _journal_mode after the _pragma
+// list: switching to WAL writes the header, with the page size set
+// (TestNewDatabasePageSize).
 func createSQLite(ctx context.Context, path string) error {
 	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
 		return nil

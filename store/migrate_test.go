@@ -79,3 +79,15 @@ func TestMigrationMemberHashIndex(t *testing.T) {
 		t.Errorf("%d relatives left of a deleted member", n)
 	}
 }
+
+// A new database gets 16 KiB pages (newPageSize), whatever order the
+// driver applies the pools' settings in.
+func TestNewDatabasePageSize(t *testing.T) {
+	db := storetest.Open(t)
+	if v, err := db.WriterPragmaForTest(ctx, "page_size"); err != nil || v != "16384" {
+		t.Fatalf("page_size = %s (%v)", v, err)
+	}
+	if v, _ := db.WriterPragmaForTest(ctx, "journal_mode"); v != "wal" {
+		t.Fatalf("journal_mode = %s", v)
+	}
+}
